@@ -1,0 +1,2 @@
+"""homebrain: offline smart-home daemon."""
+__version__ = "0.1.0"

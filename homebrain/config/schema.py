@@ -1,0 +1,147 @@
+"""Typed schema of homebrain's YAML config.
+
+Pydantic does the type work; cross-references (rooms, profiles, files) are
+checked afterwards in ``loader`` so every problem can be reported at once with
+the file, line and key path.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from homebrain.domains import DOMAINS
+
+ENTITY_ID = re.compile(r"^([a-z_]+)\.([a-z0-9_]+)$")
+SLUG = re.compile(r"^[a-z0-9_]+$")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class TlsConfig(Strict):
+    ca_file: Path | None = None
+    cert_file: Path | None = None
+    key_file: Path | None = None
+    insecure: bool = False
+
+
+class MqttConfig(Strict):
+    embedded: bool = Field(False, description="run an in-process broker (amqtt) on host:port")
+    host: str = "localhost"
+    port: int = Field(1883, ge=1, le=65535)
+    username: str | None = None
+    password: str | None = None
+    password_file: Path | None = None
+    tls: TlsConfig | None = None
+    client_id: str = "homebrain"
+    topic_prefix: str = "homebrain"
+    keepalive: int = Field(30, ge=5, le=3600)
+    reconnect_min_delay: float = Field(0.5, gt=0, le=60)
+    reconnect_max_delay: float = Field(30.0, gt=0, le=3600)
+    max_command_age: float = Field(
+        30.0, gt=0, description="seconds a command may wait for the broker before it is failed"
+    )
+
+    @field_validator("topic_prefix")
+    @classmethod
+    def _prefix(cls, value: str) -> str:
+        if not value or any(c in value for c in "#+") or value.startswith("/"):
+            raise ValueError("a topic prefix without wildcards or a leading '/'")
+        return value.rstrip("/")
+
+
+class RoomConfig(Strict):
+    name: str | None = None
+    aliases: list[str] = []
+    floor: str | None = None
+
+
+class SiteConfig(Strict):
+    room: str | None = None
+    name: str | None = None
+
+
+class DeviceConfig(BaseModel):
+    """A device: the common keys here, the profile's own keys kept as extras."""
+
+    model_config = ConfigDict(extra="allow", str_strip_whitespace=True)
+
+    id: str
+    name: str | None = None
+    aliases: list[str] = []
+    room: str | None = None
+    profile: str
+    sensitive: bool | None = None
+    device_class: str | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _entity_id(cls, value: str) -> str:
+        match = ENTITY_ID.match(value)
+        if not match:
+            raise ValueError("an entity id 'domain.object_id' in lower case, e.g. light.kitchen")
+        if match.group(1) not in DOMAINS:
+            raise ValueError(f"a domain among {', '.join(DOMAINS)} before the dot")
+        return value
+
+    @property
+    def domain(self) -> str:
+        return self.id.split(".", 1)[0]
+
+    @property
+    def object_id(self) -> str:
+        return self.id.split(".", 1)[1]
+
+    @property
+    def profile_fields(self) -> dict[str, Any]:
+        return dict(self.model_extra or {})
+
+    @property
+    def is_sensitive(self) -> bool:
+        """Locks and garage doors are sensitive unless the user explicitly says otherwise."""
+        if self.sensitive is not None:
+            return self.sensitive
+        return self.domain == "lock" or (self.domain == "cover" and self.device_class == "garage")
+
+
+class SimulateConfig(Strict):
+    enabled: bool = False
+
+
+class DialogueConfig(Strict):
+    question_timeout: float = Field(15.0, gt=0)
+    referent_timeout: float = Field(300.0, gt=0)
+
+
+class HomebrainConfig(Strict):
+    mqtt: MqttConfig = MqttConfig()
+    rooms: dict[str, RoomConfig] = {}
+    sites: dict[str, SiteConfig] = {}
+    devices: list[DeviceConfig] = []
+    default_site: str | None = None
+    simulate: bool = Field(False, description="run simulated devices inside the daemon (demo)")
+    profile_dirs: list[Path] = []
+    dialogue: DialogueConfig = DialogueConfig()
+    responses: dict[str, str] = {}
+    log_level: str = "INFO"
+
+    @field_validator("rooms", "sites")
+    @classmethod
+    def _slugs(cls, value: dict[str, Any]) -> dict[str, Any]:
+        for key in value:
+            if not SLUG.match(str(key)):
+                raise ValueError(f"ids of lower-case letters, digits and '_' (got {key!r})")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _level(cls, value: str) -> str:
+        levels = ("DEBUG", "INFO", "WARNING", "ERROR")
+        if value.upper() not in levels:
+            raise ValueError(f"one of {', '.join(levels)}")
+        return value.upper()
