@@ -31,3 +31,22 @@ def recorder(mosquitto: Mosquitto) -> Iterator[Recorder]:
 @pytest.fixture
 def demo_config_path() -> Path:
     return ROOT / "configs" / "demo.yaml"
+
+
+def write_config(tmp_path: Path, broker: Mosquitto | None, **mqtt: object) -> Path:
+    """The demo home pointed at a test broker (and with any mqtt keys overridden)."""
+    import yaml
+
+    data = yaml.safe_load((ROOT / "configs" / "demo.yaml").read_text())
+    data["mqtt"] = {"embedded": False, "client_id": f"hb-test-{tmp_path.name[-12:]}"}
+    if broker is not None:
+        data["mqtt"].update(host=broker.host, port=broker.port)
+    data["mqtt"].update(mqtt)
+    path = tmp_path / "home.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path
+
+
+@pytest.fixture
+def test_config(tmp_path: Path, mosquitto: Mosquitto) -> Path:
+    return write_config(tmp_path, mosquitto, reconnect_min_delay=0.2, reconnect_max_delay=1.0)

@@ -1,0 +1,5 @@
+import sys
+
+from homebrain.cli.main import main
+
+sys.exit(main())

@@ -1,0 +1,44 @@
+"""`homebrain check-config`: the config as tables, or every problem in it (exit 2)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from homebrain.config.loader import ConfigError, load_config
+from homebrain.home import Home
+
+
+def check_config(path: Path) -> int:
+    console = Console()
+    try:
+        loaded = load_config(path)
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    home = Home.from_config(loaded.config)
+    cfg = loaded.config
+    mqtt = cfg.mqtt
+    where = "embedded broker" if mqtt.embedded else "broker"
+    console.print(f"[bold]{path}[/bold]: OK — {where} {mqtt.host}:{mqtt.port}, prefix '{mqtt.topic_prefix}'")
+
+    rooms = Table(title="Rooms")
+    for col in ("room", "name", "aliases", "floor", "sites", "devices"):
+        rooms.add_column(col)
+    for room in home.rooms.values():
+        sites = [s.id for s in home.sites.values() if s.room == room.id]
+        rooms.add_row(room.id, room.name, ", ".join(room.aliases), room.floor or "", ", ".join(sites), str(len(home.in_room(room.id))))
+    console.print(rooms)
+
+    devices = Table(title="Devices")
+    for col in ("entity", "name", "aliases", "room", "profile", "state topics", "sensitive"):
+        devices.add_column(col)
+    for device in cfg.devices:
+        entity = home.entities[device.id]
+        topics = loaded.profiles[device.profile].state_topics(device)
+        devices.add_row(device.id, entity.name, ", ".join(entity.aliases), device.room or "", device.profile, "\n".join(topics), "yes" if entity.sensitive else "")
+    console.print(devices)
+    return 0

@@ -1,0 +1,16 @@
+"""Helpers shared by the client-side commands (say, state, simulate)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from homebrain.config.loader import ConfigError, LoadedConfig, load_config
+
+
+def load_or_report(path: Path) -> LoadedConfig | None:
+    try:
+        return load_config(path)
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return None

@@ -1,0 +1,140 @@
+"""The `homebrain` command."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from homebrain import __version__
+
+CONFIG_SEARCH = (
+    "homebrain.yaml",
+    "~/.config/homebrain/config.yaml",
+    "/etc/homebrain/config.yaml",
+    "configs/demo.yaml",
+)
+
+
+def default_config() -> Path:
+    """$HOMEBRAIN_CONFIG, else the first of CONFIG_SEARCH that exists (the demo last)."""
+    env = os.environ.get("HOMEBRAIN_CONFIG")
+    if env:
+        return Path(env)
+    for candidate in CONFIG_SEARCH:
+        path = Path(candidate).expanduser()
+        if path.is_file():
+            return path
+    return Path(CONFIG_SEARCH[0])
+
+
+def _config_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-c",
+        "--config",
+        type=Path,
+        default=None,
+        help="config file (default: $HOMEBRAIN_CONFIG, ./homebrain.yaml, "
+        "~/.config/homebrain/config.yaml, /etc/homebrain/config.yaml, ./configs/demo.yaml)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="homebrain",
+        description="Offline smart-home daemon: understands commands and drives devices over MQTT.",
+    )
+    parser.add_argument("--version", action="version", version=f"homebrain {__version__}")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="more logging (-vv: debug)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("run", help="run the daemon", description="Run the daemon until SIGTERM; SIGHUP reloads the config.")
+    _config_arg(p)
+    prompt = p.add_mutually_exclusive_group()
+    prompt.add_argument("--prompt", dest="prompt", action="store_true", default=None, help="read text commands typed on stdin (default: when stdin is a terminal)")
+    prompt.add_argument("--no-prompt", dest="prompt", action="store_false", help="never read stdin")
+
+    p = sub.add_parser("say", help="send a text command to the running daemon and print its answer")
+    _config_arg(p)
+    p.add_argument("text", help='what to say, e.g. "turn on the kitchen light"')
+    p.add_argument("--site", help="which site heard it (default: the config's default_site)")
+    p.add_argument("--timeout", type=float, default=5.0, help="seconds to wait for the answer (default 5)")
+    p.add_argument("--json", action="store_true", help="print the understood intent as JSON too")
+
+    p = sub.add_parser("state", help="print every device's mirrored state")
+    _config_arg(p)
+    p.add_argument("--json", action="store_true", help="JSON instead of a table")
+    p.add_argument("--timeout", type=float, default=3.0, help="seconds to wait for state (default 3)")
+
+    p = sub.add_parser("simulate", help="run simulated devices that behave like the configured ecosystems")
+    _config_arg(p)
+
+    p = sub.add_parser("check-config", help="validate a config and print its rooms and devices")
+    p.add_argument("file", type=Path, help="the config file")
+
+    p = sub.add_parser("eval", help="run evaluation files (DESIGN.md format) through the pipeline")
+    _config_arg(p)
+    p.add_argument("files", nargs="+", type=Path, help="evaluation YAML files")
+    p.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
+    p.add_argument("--failures", type=int, default=20, help="how many failures to list (default 20)")
+
+    p = sub.add_parser("bench", help="measure text → MQTT publish latency through a real broker")
+    _config_arg(p)
+    p.add_argument("-n", "--count", type=int, default=1000, help="commands to send (default 1000)")
+    p.add_argument("--host", help="broker host (default: from the config)")
+    p.add_argument("--port", type=int, help="broker port (default: from the config)")
+    p.add_argument("--json", action="store_true", help="print the figures as JSON")
+    return parser
+
+
+def setup_logging(verbose: int) -> None:
+    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
+    logging.basicConfig(
+        level=level,
+        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
+        datefmt="%H:%M:%S",
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    config = getattr(args, "config", None) or default_config()
+    if args.command == "run":
+        setup_logging(max(args.verbose, 1))
+        from homebrain.daemon import run_daemon
+
+        return run_daemon(config, args.prompt)
+    setup_logging(args.verbose)
+    if args.command == "check-config":
+        from homebrain.cli.check import check_config
+
+        return check_config(args.file)
+    if args.command == "say":
+        from homebrain.cli.say import say
+
+        return say(config, args.text, args.site, args.timeout, args.json)
+    if args.command == "state":
+        from homebrain.cli.state import show_state
+
+        return show_state(config, args.timeout, args.json)
+    if args.command == "simulate":
+        logging.getLogger("homebrain").setLevel(logging.INFO)
+        from homebrain.cli.simulate import simulate
+
+        return simulate(config)
+    if args.command == "eval":
+        from homebrain.evaluation.cli import run_eval
+
+        return run_eval(config, args.files, as_json=args.json, max_failures=args.failures)
+    if args.command == "bench":
+        from homebrain.bench.latency import run_bench
+
+        return run_bench(config, args.count, args.host, args.port, args.json)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,65 @@
+"""`homebrain say`: one text command to the running daemon, its answer printed."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+from homebrain.cli.client import BrokerUnreachable, Session
+from homebrain.cli.common import load_or_report
+from homebrain.home import Home
+from homebrain.mqtt.topics import Topics
+
+
+def say(config: Path, text: str, site: str | None, timeout: float, as_json: bool) -> int:
+    loaded = load_or_report(config)
+    if loaded is None:
+        return 2
+    topics = Topics(loaded.config.mqtt.topic_prefix)
+    site = site or Home.from_config(loaded.config).default_site or "default"
+    try:
+        session = Session(loaded, "say", [topics.status, topics.response(site), topics.intent(site)])
+    except BrokerUnreachable as exc:
+        print(f"{exc}\nIs `homebrain run` (or your broker) running?", file=sys.stderr)
+        return 3
+    with session:
+        status = _status(session, topics.status)
+        if status != "online":
+            print(f"homebrain is not running (status: {status or 'never seen'} on {session.where})", file=sys.stderr)
+            return 1
+        session.publish(topics.text(site), text.encode())
+        response: str | None = None
+        intent: dict[str, object] | None = None
+        deadline = time.monotonic() + timeout
+        while (response is None or (as_json and intent is None)) and time.monotonic() < deadline:
+            msg = session.next(deadline - time.monotonic())
+            if msg is None:
+                break
+            if msg.topic == topics.response(site):
+                response = msg.payload.decode("utf-8", "replace")
+            elif msg.topic == topics.intent(site):
+                try:
+                    intent = json.loads(msg.payload)
+                except ValueError:
+                    intent = None
+        if response is None:
+            print(f"no answer from homebrain within {timeout:g}s", file=sys.stderr)
+            return 1
+        print(response)
+        if as_json and intent is not None:
+            print(json.dumps(intent, indent=2))
+        return 0
+
+
+def _status(session: Session, topic: str) -> str | None:
+    """The daemon's retained status arrives first when it has ever run on this broker."""
+    deadline = time.monotonic() + 1.5
+    while time.monotonic() < deadline:
+        msg = session.next(deadline - time.monotonic())
+        if msg is None:
+            return None
+        if msg.topic == topic:
+            return msg.payload.decode("utf-8", "replace")
+    return None

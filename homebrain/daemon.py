@@ -1,0 +1,304 @@
+"""`homebrain run`: the long-running service.
+
+Threads: the MQTT link (paho's network loop under a reconnecting supervisor),
+one worker that owns the pipeline and the mirror (every event goes through its
+queue, so no stage needs locks), optional embedded broker, simulator and
+prompt; the main thread handles signals and the systemd watchdog.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import queue
+import signal
+import sys
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from homebrain.config.loader import ConfigError, LoadedConfig, load_config
+from homebrain.messages import DeviceCommand, MqttMessage
+from homebrain.mqtt.broker import EmbeddedBroker
+from homebrain.mqtt.link import MqttLink
+from homebrain.mqtt.outbox import Pending
+from homebrain.mqtt.topics import Topics
+from homebrain.pipeline import Origin, Pipeline
+from homebrain.service.notify import Notifier
+from homebrain.state.mirror import StateMirror
+from homebrain.turns import REJECTED, TurnContext, TurnResult
+
+log = logging.getLogger("homebrain.daemon")
+
+MAX_TEXT_PAYLOAD = 64 * 1024
+
+
+@dataclass
+class _Event:
+    kind: str  # "text" | "state" | "reload" | "connected" | "failed"
+    args: tuple[Any, ...]
+    reply: Callable[[TurnResult], None] | None = None
+
+
+class MqttSink:
+    """Sends device commands through the link; reports late failures to the asking site."""
+
+    def __init__(self, daemon: Daemon) -> None:
+        self.daemon = daemon
+
+    def send(self, command: DeviceCommand, messages: list[MqttMessage], origin: Origin) -> None:
+        max_age = self.daemon.loaded.config.mqtt.max_command_age
+        for message in messages:
+            self.daemon.link.publish(
+                message,
+                max_age=max_age,
+                on_failed=lambda p, why, o=origin: self.daemon.events.put(_Event("failed", (o, p, why))),
+                tag=command,
+            )
+
+
+class Daemon:
+    def __init__(
+        self,
+        loaded: LoadedConfig,
+        notifier: Notifier | None = None,
+        prompt: TextIO | None = None,
+        out: TextIO | None = None,
+    ) -> None:
+        self.loaded = loaded
+        self.notifier = notifier or Notifier()
+        self.prompt = prompt
+        self.out = out or sys.stdout
+        self.topics = Topics(loaded.config.mqtt.topic_prefix)
+        self.events: queue.Queue[_Event | None] = queue.Queue()
+        self.stopping = threading.Event()
+        self.mirror = StateMirror(loaded)
+        self.pipeline = Pipeline(loaded, self.mirror, MqttSink(self))
+        self.link = MqttLink(
+            loaded,
+            on_message=self._on_message,
+            subscriptions=self._subscriptions,
+            on_connected=lambda: self.events.put(_Event("connected", ())),
+        )
+        self.broker: EmbeddedBroker | None = None
+        self._sim_stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self.reloads = 0
+        self.turn_latencies: deque[float] = deque(maxlen=10_000)
+
+    # ---- wiring ----------------------------------------------------------
+    def _subscriptions(self) -> list[str]:
+        return [self.topics.text_in, *self.mirror.subscriptions()]
+
+    def _on_message(self, topic: str, payload: bytes, retained: bool) -> None:
+        site = self.topics.site_of_text(topic)
+        if site is not None:
+            if not retained:  # a retained command is history, not a request
+                self.events.put(_Event("text", (site, payload)))
+            return
+        self.events.put(_Event("state", (topic, payload)))
+
+    # ---- lifecycle -------------------------------------------------------
+    def start(self) -> None:
+        cfg = self.loaded.config
+        if cfg.mqtt.embedded:
+            self.broker = EmbeddedBroker(cfg.mqtt.host, cfg.mqtt.port)
+            self.broker.start()
+        self._spawn(self._work, "worker")
+        self.link.start()
+        if cfg.simulate:
+            from homebrain.simulate.runner import run_simulator
+
+            ready = threading.Event()
+            self._spawn(lambda: run_simulator(self.loaded, self._sim_stop, ready), "simulator")
+            ready.wait(10)
+        if self.prompt is not None:
+            self._spawn(self._read_prompt, "prompt")
+        devices = len(cfg.devices)
+        self.notifier.ready(f"{devices} devices, broker {cfg.mqtt.host}:{cfg.mqtt.port}")
+        log.info("homebrain ready: %d devices, %d sites", devices, len(cfg.sites))
+
+    def _spawn(self, target: Callable[[], None], name: str) -> None:
+        thread = threading.Thread(target=target, name=name, daemon=True)
+        thread.start()
+        self._threads.append(thread)
+
+    def healthy(self) -> bool:
+        return all(t.is_alive() for t in self._threads if t.name == "worker") and self.link.alive()
+
+    def run(self) -> int:
+        """Run until SIGTERM/SIGINT; SIGHUP reloads the config."""
+        signal.signal(signal.SIGTERM, lambda *_: self.stopping.set())
+        signal.signal(signal.SIGINT, lambda *_: self.stopping.set())
+        signal.signal(signal.SIGHUP, lambda *_: self.events.put(_Event("reload", ())))
+        self.start()
+        interval = self.notifier.watchdog_interval
+        tick = min(interval / 3, 5.0) if interval else 1.0
+        while not self.stopping.wait(tick):
+            if self.healthy():
+                self.notifier.watchdog()
+            else:
+                log.error("a core thread died; not petting the watchdog")
+        self.stop()
+        return 0
+
+    def stop(self) -> None:
+        log.info("stopping")
+        self.notifier.stopping()
+        self.stopping.set()
+        self._sim_stop.set()
+        self.events.put(None)
+        self.link.stop()
+        if self.broker is not None:
+            self.broker.stop()
+        log.info("stopped")
+
+    # ---- the worker: every event, in order -------------------------------
+    def _work(self) -> None:
+        while True:
+            event = self.events.get()
+            if event is None:
+                return
+            try:
+                self._handle(event)
+            except Exception:  # never let one event stop the daemon
+                log.exception("failed to handle %s event", event.kind)
+
+    def _handle(self, event: _Event) -> None:
+        if event.kind == "state":
+            topic, payload = event.args
+            if self.mirror.handle(topic, payload):
+                self._publish_snapshot()
+        elif event.kind == "text":
+            site, payload = event.args
+            result = self.handle_payload(site, payload)
+            if event.reply is not None:
+                event.reply(result)
+        elif event.kind == "reload":
+            self.reload()
+        elif event.kind == "connected":
+            self._refresh_devices()
+        elif event.kind == "failed":
+            origin, pending, why = event.args
+            self._report_failure(origin, pending, why)
+
+    def handle_payload(self, site: str, payload: bytes) -> TurnResult:
+        text, context = self._decode(site, payload)
+        if text is None:
+            result = TurnResult("", site, None, self.pipeline.responses.render(context), [], REJECTED)
+            log.warning("[%s] rejected text payload (%d bytes): %s", site, len(payload), context)
+        else:
+            assert isinstance(context, TurnContext)
+            result = self.pipeline.handle_text(text, context)
+            self.turn_latencies.append(result.latency_ms)
+        self._publish_turn(result)
+        return result
+
+    def _decode(self, site: str, payload: bytes) -> tuple[str | None, Any]:
+        """Plain UTF-8 text, or JSON {"text": ..., "pointing_at": ...}."""
+        if len(payload) > MAX_TEXT_PAYLOAD:
+            return None, "rejected_too_long"
+        try:
+            raw = payload.decode("utf-8")
+        except UnicodeDecodeError:
+            return None, "rejected_binary"
+        context = TurnContext(site=site)
+        stripped = raw.strip()
+        if stripped.startswith("{"):
+            try:
+                data = json.loads(stripped)
+            except json.JSONDecodeError:
+                data = None
+            if isinstance(data, dict) and isinstance(data.get("text"), str):
+                pointing = data.get("pointing_at")
+                context.pointing_at = pointing if isinstance(pointing, str) else None
+                return data["text"], context
+        return raw, context
+
+    def _publish_turn(self, result: TurnResult) -> None:
+        self.link.publish(MqttMessage(self.topics.response(result.site), result.response.encode()))
+        intent = result.intent.to_json() if result.intent is not None else {"intent": None}
+        intent.update(site=result.site, outcome=result.outcome)
+        intent["commands"] = [{"entity_id": c.entity_id, **c.fields} for c in result.commands]
+        self.link.publish(MqttMessage(self.topics.intent(result.site), json.dumps(intent).encode()))
+
+    def _publish_snapshot(self) -> None:
+        body = json.dumps({"devices": self.mirror.snapshot(), "time": time.time()})
+        self.link.publish(MqttMessage(self.topics.state, body.encode(), retain=True))
+
+    def _refresh_devices(self) -> None:
+        """Ask devices that support it for their state, so the mirror is full after a start."""
+        for device in self.loaded.config.devices:
+            for message in self.loaded.profiles[device.profile].refresh_messages(device):
+                self.link.publish(message, max_age=self.loaded.config.mqtt.max_command_age)
+
+    def _report_failure(self, origin: Origin, pending: Pending, why: str) -> None:
+        text = self.pipeline.responses.render("not_sent", name=origin.entity_name, reason=why)
+        log.error("[%s] command for %s not sent: %s", origin.site, origin.entity_name, why)
+        self.link.publish(MqttMessage(self.topics.response(origin.site), text.encode()))
+        if self.prompt is not None:
+            print(f"! {text}", file=self.out, flush=True)
+
+    # ---- reload ----------------------------------------------------------
+    def reload(self) -> bool:
+        """SIGHUP: swap in a new config only if it is entirely valid."""
+        self.notifier.reloading()
+        try:
+            loaded = load_config(self.loaded.path)
+        except ConfigError as exc:
+            log.error("reload refused, keeping the running config:\n%s", exc)
+            self.notifier.ready("reload refused: config has errors")
+            return False
+        if loaded.config.mqtt != self.loaded.config.mqtt:
+            log.warning("mqtt settings changed: they take effect at the next restart")
+            loaded.config.mqtt = self.loaded.config.mqtt
+        self.loaded = loaded
+        self.link.loaded = loaded
+        self.mirror.configure(loaded)
+        self.pipeline = Pipeline(loaded, self.mirror, MqttSink(self))
+        self.link.resubscribe()
+        self.reloads += 1
+        log.info("config reloaded from %s: %d devices", loaded.path, len(loaded.config.devices))
+        self.notifier.ready("reloaded")
+        return True
+
+    # ---- prompt (demo) ---------------------------------------------------
+    def _read_prompt(self) -> None:
+        assert self.prompt is not None
+        site = self.pipeline.home.default_site or "default"
+        print(f"Type a command for site '{site}' (Ctrl-D to stop reading, Ctrl-C to quit).", file=self.out, flush=True)
+        for line in self.prompt:
+            line = line.strip()
+            if not line:
+                continue
+            done = threading.Event()
+            holder: list[TurnResult] = []
+
+            def reply(result: TurnResult, holder: list[TurnResult] = holder, done: threading.Event = done) -> None:
+                holder.append(result)
+                done.set()
+
+            self.events.put(_Event("text", (site, line.encode()), reply))
+            if done.wait(10) and holder:
+                print(f"> {holder[0].response}", file=self.out, flush=True)
+
+
+def run_daemon(config_path: Path, prompt: bool | None = None) -> int:
+    try:
+        loaded = load_config(config_path)
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    logging.getLogger().setLevel(loaded.config.log_level)
+    use_prompt = sys.stdin.isatty() if prompt is None else prompt
+    daemon = Daemon(loaded, prompt=sys.stdin if use_prompt else None)
+    try:
+        return daemon.run()
+    except Exception as exc:
+        log.error("%s", exc)
+        daemon.stop()
+        return 1

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Set up homebrain in ./.venv. With --test also the Debian packages the tests use.
+# Safe to run again: it only installs what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_test=0
+[ "${1:-}" = "--test" ] && want_test=1
+
+apt_packages=()
+if [ "$want_test" = 1 ]; then
+  command -v mosquitto >/dev/null || [ -x /usr/sbin/mosquitto ] || apt_packages+=(mosquitto)
+  command -v systemd-analyze >/dev/null || apt_packages+=(systemd)
+fi
+if [ "${#apt_packages[@]}" -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  echo "==> installing Debian packages: ${apt_packages[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${apt_packages[@]}" >/dev/null
+fi
+
+python=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  echo "==> creating .venv"
+  "$python" -m venv .venv
+fi
+stamp=.venv/.homebrain-installed
+extras=""
+[ "$want_test" = 1 ] && extras="[dev]"
+if [ ! -f "$stamp$extras" ] || [ pyproject.toml -nt "$stamp$extras" ]; then
+  echo "==> installing homebrain$extras into .venv"
+  .venv/bin/python -m pip install -q --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
+  .venv/bin/python -m pip install -q -e ".$extras" 2>&1 | grep -v "^WARNING: Location" || true
+  .venv/bin/python -c "import homebrain" && touch "$stamp$extras"
+fi

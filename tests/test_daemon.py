@@ -1,0 +1,166 @@
+"""The daemon end to end against a real Mosquitto, simulated devices included."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import write_config
+from mqtt_helpers import Mosquitto, Recorder
+
+from homebrain.config.loader import load_config
+from homebrain.daemon import Daemon
+from homebrain.turns import ACTION, REJECTED
+
+
+@pytest.fixture
+def daemon(test_config: Path) -> Iterator[Daemon]:
+    d = Daemon(load_config(test_config))
+    d.start()
+    assert d.link.wait_connected(10)
+    yield d
+    d.stop()
+
+
+def wait_until(predicate, timeout: float = 5.0) -> bool:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def test_text_topic_to_device_and_back(daemon: Daemon, recorder: Recorder) -> None:
+    recorder.publish("homebrain/kitchen/text", "turn on the kitchen light")
+    cmd = recorder.wait_for("zigbee2mqtt/kitchen_ceiling/set")
+    assert json.loads(cmd.payload)["state"] == "ON"
+    response = recorder.wait_for("homebrain/kitchen/response")
+    assert "kitchen" in response.payload.decode().lower()
+    intent = json.loads(recorder.wait_for("homebrain/kitchen/intent").payload)
+    assert intent["targets"] == ["light.kitchen_ceiling"]
+    assert intent["outcome"] == ACTION
+    # the simulated device answered in Zigbee2MQTT's own format and the mirror followed
+    assert wait_until(lambda: daemon.mirror.get("light.kitchen_ceiling").get("state") == "on")
+    snap = recorder.wait_for(
+        "homebrain/state",
+        predicate=lambda m: json.loads(m.payload)["devices"]["light.kitchen_ceiling"]["state"].get("state") == "on",
+    )
+    assert snap.retain or snap.payload
+
+
+def test_status_online_then_offline(test_config: Path, recorder: Recorder) -> None:
+    d = Daemon(load_config(test_config))
+    d.start()
+    assert d.link.wait_connected(10)
+    recorder.wait_for("homebrain/status", predicate=lambda m: m.payload == b"online")
+    d.stop()
+    recorder.wait_for("homebrain/status", predicate=lambda m: m.payload == b"offline")
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [b"", b"x" * 10_000, bytes(range(256)), "💡🔥🚪".encode(), b"\xff\xfe\x00", b"<b>on</b>" * 50],
+    ids=["empty", "10k", "binary", "emoji", "bad-utf8", "markup"],
+)
+def test_bad_text_payloads_answer_and_send_nothing(daemon: Daemon, recorder: Recorder, payload: bytes) -> None:
+    recorder.publish("homebrain/kitchen/text", payload)
+    response = recorder.wait_for("homebrain/kitchen/response")
+    assert response.payload  # a clear spoken answer, never silence
+    intent = json.loads(recorder.wait_for("homebrain/kitchen/intent").payload)
+    assert intent["commands"] == []
+    assert intent["outcome"] in (REJECTED, "unknown")
+    # and the daemon is still working afterwards
+    recorder.clear()
+    recorder.publish("homebrain/kitchen/text", "turn off the kitchen light")
+    recorder.wait_for("zigbee2mqtt/kitchen_ceiling/set")
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [b"not json", b'{"state": 42, "brightness": "very"}', b"[1,2,3]", b"{" + b"x" * (1024 * 1024), b'{"brightness": 9999}'],
+    ids=["not-json", "wrong-types", "array", "1MB", "out-of-range"],
+)
+def test_malformed_state_is_skipped_and_last_good_kept(daemon: Daemon, recorder: Recorder, payload: bytes) -> None:
+    recorder.publish("homebrain/kitchen/text", "turn on the kitchen light")
+    assert wait_until(lambda: daemon.mirror.get("light.kitchen_ceiling").get("state") == "on")
+    recorder.publish("zigbee2mqtt/kitchen_ceiling", payload)
+    recorder.publish("homebrain/kitchen/text", "turn on the counter light")
+    assert wait_until(lambda: daemon.mirror.get("light.kitchen_counter").get("state") == "on")
+    assert daemon.mirror.get("light.kitchen_ceiling").get("state") == "on"
+    assert daemon.healthy()
+
+
+def test_outage_commands_sent_after_reconnect(tmp_path: Path) -> None:
+    broker = Mosquitto(tmp_path)
+    broker.start()
+    config = write_config(tmp_path, broker, reconnect_min_delay=0.2, reconnect_max_delay=0.5)
+    d = Daemon(load_config(config))
+    d.start()
+    try:
+        assert d.link.wait_connected(10)
+        broker.stop()
+        assert wait_until(lambda: not d.link.connected)
+        # commands taken while the broker is down (e.g. from the prompt or a microphone)
+        for text in ("turn on the kitchen light", "open the blinds", "turn on the bedroom fan"):
+            assert d.handle_payload("kitchen", text.encode()).outcome == ACTION
+        broker.start()
+        recorder = Recorder(broker.host, broker.port)
+        try:
+            recorder.wait_for("zigbee2mqtt/kitchen_ceiling/set", timeout=10)
+            recorder.wait_for("zigbee2mqtt/living_room_blinds/set", timeout=10)
+            recorder.wait_for("cmnd/bedroom_fan/POWER", timeout=10)
+        finally:
+            recorder.close()
+        assert len(d.link.outbox) == 0
+    finally:
+        d.stop()
+        broker.stop()
+
+
+def test_outage_too_old_commands_are_reported_not_sent(tmp_path: Path) -> None:
+    broker = Mosquitto(tmp_path)
+    broker.start()
+    config = write_config(tmp_path, broker, reconnect_min_delay=0.2, reconnect_max_delay=0.5, max_command_age=0.5)
+    d = Daemon(load_config(config))
+    d.start()
+    try:
+        assert d.link.wait_connected(10)
+        broker.stop()
+        assert wait_until(lambda: not d.link.connected)
+        d.handle_payload("kitchen", b"turn on the kitchen light")
+        time.sleep(1.0)
+        broker.start()
+        recorder = Recorder(broker.host, broker.port, topics=("homebrain/kitchen/response", "zigbee2mqtt/#"))
+        try:
+            failed = recorder.wait_for(
+                "homebrain/kitchen/response",
+                timeout=10,
+                predicate=lambda m: b"kitchen light" in m.payload.lower() and b"t" in m.payload,
+            )
+            text = failed.payload.decode().lower()
+            assert "not" in text or "couldn't" in text or "sorry" in text
+            time.sleep(0.5)
+            assert recorder.on("zigbee2mqtt/kitchen_ceiling/set") == []
+        finally:
+            recorder.close()
+    finally:
+        d.stop()
+        broker.stop()
+
+
+def test_reload_keeps_old_config_when_new_one_is_bad(daemon: Daemon, recorder: Recorder, test_config: Path) -> None:
+    good = test_config.read_text()
+    test_config.write_text(good + "\nbogus_key: 1\n")
+    assert daemon.reload() is False
+    recorder.publish("homebrain/kitchen/text", "turn on the kitchen light")
+    recorder.wait_for("zigbee2mqtt/kitchen_ceiling/set")
+    # a good change is taken: rename the kitchen light
+    test_config.write_text(good.replace("name: Kitchen light", "name: Big light"))
+    assert daemon.reload() is True
+    recorder.clear()
+    recorder.publish("homebrain/kitchen/text", "turn off the big light")
+    assert json.loads(recorder.wait_for("zigbee2mqtt/kitchen_ceiling/set").payload)["state"] == "OFF"
