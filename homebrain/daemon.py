@@ -56,7 +56,9 @@ class MqttSink:
             self.daemon.link.publish(
                 message,
                 max_age=max_age,
-                on_failed=lambda p, why, o=origin: self.daemon.events.put(_Event("failed", (o, p, why))),
+                on_failed=lambda p, why, o=origin: self.daemon.events.put(
+                    _Event("failed", (o, p, why))
+                ),
                 tag=command,
             )
 
@@ -189,7 +191,9 @@ class Daemon:
     def handle_payload(self, site: str, payload: bytes) -> TurnResult:
         text, context = self._decode(site, payload)
         if text is None:
-            result = TurnResult("", site, None, self.pipeline.responses.render(context), [], REJECTED)
+            result = TurnResult(
+                "", site, None, self.pipeline.responses.render(context), [], REJECTED
+            )
             log.warning("[%s] rejected text payload (%d bytes): %s", site, len(payload), context)
         else:
             assert isinstance(context, TurnContext)
@@ -270,7 +274,11 @@ class Daemon:
     def _read_prompt(self) -> None:
         assert self.prompt is not None
         site = self.pipeline.home.default_site or "default"
-        print(f"Type a command for site '{site}' (Ctrl-D to stop reading, Ctrl-C to quit).", file=self.out, flush=True)
+        print(
+            f"Type a command for site '{site}' (Ctrl-D to stop reading, Ctrl-C to quit).",
+            file=self.out,
+            flush=True,
+        )
         for line in self.prompt:
             line = line.strip()
             if not line:
@@ -278,7 +286,9 @@ class Daemon:
             done = threading.Event()
             holder: list[TurnResult] = []
 
-            def reply(result: TurnResult, holder: list[TurnResult] = holder, done: threading.Event = done) -> None:
+            def reply(
+                result: TurnResult, holder: list[TurnResult] = holder, done: threading.Event = done
+            ) -> None:
                 holder.append(result)
                 done.set()
 

@@ -55,7 +55,7 @@ class FieldSpec:
         if self.maximum is not None and number > self.maximum:
             raise CommandError(f"expected at most {self.maximum:g}, got {value!r}")
         if self.kind == "int":
-            return int(round(number))
+            return round(number)
         return round(number, 1)
 
 
@@ -97,8 +97,24 @@ STATE_ONLY_FIELDS: dict[str, dict[str, FieldSpec]] = {
 
 # Colour words the recogniser and the simulator both understand (CSS names subset).
 COLOR_NAMES: tuple[str, ...] = (
-    "red", "green", "blue", "yellow", "orange", "purple", "pink", "white", "warm white",
-    "cyan", "magenta", "violet", "turquoise", "gold", "lime", "teal", "indigo", "amber",
+    "red",
+    "green",
+    "blue",
+    "yellow",
+    "orange",
+    "purple",
+    "pink",
+    "white",
+    "warm white",
+    "cyan",
+    "magenta",
+    "violet",
+    "turquoise",
+    "gold",
+    "lime",
+    "teal",
+    "indigo",
+    "amber",
 )
 
 
@@ -113,9 +129,7 @@ def validate_command(domain: str, fields: dict[str, Any]) -> dict[str, Any]:
     for name, value in fields.items():
         field = spec.get(name)
         if field is None:
-            raise CommandError(
-                f"{domain} has no field {name!r}; expected one of {', '.join(spec)}"
-            )
+            raise CommandError(f"{domain} has no field {name!r}; expected one of {', '.join(spec)}")
         try:
             out[name] = field.coerce(value)
         except CommandError as exc:

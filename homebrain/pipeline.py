@@ -34,8 +34,7 @@ class Origin:
 
 
 class CommandSink(Protocol):
-    def send(self, command: DeviceCommand, messages: list[MqttMessage], origin: Origin) -> None:
-        ...
+    def send(self, command: DeviceCommand, messages: list[MqttMessage], origin: Origin) -> None: ...
 
 
 class Pipeline:
@@ -93,5 +92,7 @@ class Pipeline:
         if decision.intent is not None:
             decision.intent.targets = decision.intent.targets or [c.entity_id for c in sent]
         latency = (time.perf_counter() - started) * 1000
-        log.info("[%s] %r → %s (%s) %s", site, text[:80], outcome, response, [c.fields for c in sent])
+        log.info(
+            "[%s] %r → %s (%s) %s", site, text[:80], outcome, response, [c.fields for c in sent]
+        )
         return TurnResult(text, site, decision.intent, response, sent, outcome, latency)

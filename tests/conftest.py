@@ -8,7 +8,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from mqtt_helpers import Mosquitto, Recorder  # noqa: E402
+from mqtt_helpers import Mosquitto, Recorder
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -54,7 +54,9 @@ def test_broken_yaml_names_file_and_line(tmp_path: Path) -> None:
 
 def test_unknown_key_suggests_the_right_one(tmp_path: Path) -> None:
     found = problems(tmp_path, BASE.replace("  host: localhost", "  hots: localhost"))
-    assert any("home.yaml:2" in p and "mqtt.hots" in p and "did you mean 'host'" in p for p in found), found
+    assert any(
+        "home.yaml:2" in p and "mqtt.hots" in p and "did you mean 'host'" in p for p in found
+    ), found
 
 
 def test_unknown_top_level_key(tmp_path: Path) -> None:
@@ -64,27 +66,38 @@ def test_unknown_top_level_key(tmp_path: Path) -> None:
 
 def test_wrong_type_names_path_value_and_expectation(tmp_path: Path) -> None:
     found = problems(tmp_path, BASE.replace("  host: localhost", "  host: localhost\n  port: lots"))
-    assert any("home.yaml:3" in p and "mqtt.port" in p and "'lots'" in p and "integer" in p for p in found), found
+    assert any(
+        "home.yaml:3" in p and "mqtt.port" in p and "'lots'" in p and "integer" in p for p in found
+    ), found
 
 
 def test_several_errors_reported_together(tmp_path: Path) -> None:
-    text = BASE.replace("room: kitchen\n    profile", "room: kitchn\n    profile").replace("  hots", "  hots")
+    text = BASE.replace("room: kitchen\n    profile", "room: kitchn\n    profile").replace(
+        "  hots", "  hots"
+    )
     text = text.replace("  host: localhost", "  host: localhost\n  port: 99999")
     found = problems(tmp_path, text)
     assert len(found) == 2
     assert any("mqtt.port" in p and "99999" in p for p in found)
-    assert any("devices[0 light.kitchen].room" in p and "did you mean 'kitchen'" in p for p in found)
+    assert any(
+        "devices[0 light.kitchen].room" in p and "did you mean 'kitchen'" in p for p in found
+    )
 
 
 def test_duplicate_entity_ids(tmp_path: Path) -> None:
-    dup = BASE + """\
+    dup = (
+        BASE
+        + """\
   - id: light.kitchen
     room: kitchen
     profile: zigbee2mqtt
     friendly_name: other
 """
+    )
     found = problems(tmp_path, dup)
-    assert any("home.yaml:14" in p and "duplicate entity id 'light.kitchen'" in p for p in found), found
+    assert any("home.yaml:14" in p and "duplicate entity id 'light.kitchen'" in p for p in found), (
+        found
+    )
 
 
 def test_duplicate_mapping_keys(tmp_path: Path) -> None:
@@ -93,8 +106,13 @@ def test_duplicate_mapping_keys(tmp_path: Path) -> None:
 
 
 def test_device_in_unknown_room(tmp_path: Path) -> None:
-    found = problems(tmp_path, BASE.replace("room: kitchen\n    profile", "room: attic\n    profile"))
-    assert any("devices[0 light.kitchen].room" in p and "'attic' is not a room" in p and "kitchen" in p for p in found)
+    found = problems(
+        tmp_path, BASE.replace("room: kitchen\n    profile", "room: attic\n    profile")
+    )
+    assert any(
+        "devices[0 light.kitchen].room" in p and "'attic' is not a room" in p and "kitchen" in p
+        for p in found
+    )
 
 
 def test_bad_entity_id(tmp_path: Path) -> None:
@@ -108,7 +126,12 @@ def test_profile_missing_its_field(tmp_path: Path) -> None:
 
 
 def test_profile_unknown_field_suggests(tmp_path: Path) -> None:
-    found = problems(tmp_path, BASE.replace("friendly_name: kitchen_light", "friendly_nam: kitchen_light\n    friendly_name: k"))
+    found = problems(
+        tmp_path,
+        BASE.replace(
+            "friendly_name: kitchen_light", "friendly_nam: kitchen_light\n    friendly_name: k"
+        ),
+    )
     assert any("friendly_nam" in p and "did you mean 'friendly_name'" in p for p in found), found
 
 
@@ -118,13 +141,25 @@ def test_unknown_profile(tmp_path: Path) -> None:
 
 
 def test_password_file_that_is_a_directory(tmp_path: Path) -> None:
-    found = problems(tmp_path, BASE.replace("  host: localhost", f"  host: localhost\n  username: hb\n  password_file: {tmp_path}"))
+    found = problems(
+        tmp_path,
+        BASE.replace(
+            "  host: localhost", f"  host: localhost\n  username: hb\n  password_file: {tmp_path}"
+        ),
+    )
     assert any("mqtt.password_file" in p and "cannot read" in p for p in found), found
 
 
 def test_missing_password_file(tmp_path: Path) -> None:
-    found = problems(tmp_path, BASE.replace("  host: localhost", "  host: localhost\n  username: hb\n  password_file: nowhere.txt"))
-    assert any("home.yaml:4" in p and "mqtt.password_file" in p and "cannot read" in p for p in found), found
+    found = problems(
+        tmp_path,
+        BASE.replace(
+            "  host: localhost", "  host: localhost\n  username: hb\n  password_file: nowhere.txt"
+        ),
+    )
+    assert any(
+        "home.yaml:4" in p and "mqtt.password_file" in p and "cannot read" in p for p in found
+    ), found
 
 
 def test_missing_file() -> None:
@@ -135,7 +170,9 @@ def test_missing_file() -> None:
 def test_check_config_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check-config", str(ROOT / "configs" / "demo.yaml")]) == 0
     out = capsys.readouterr().out
-    assert "light.kitchen_ceiling" in out and "zigbee2mqtt/kitchen_ceiling" in out and "Rooms" in out
+    assert (
+        "light.kitchen_ceiling" in out and "zigbee2mqtt/kitchen_ceiling" in out and "Rooms" in out
+    )
     bad = tmp_path / "bad.yaml"
     bad.write_text(BASE.replace("room: kitchen\n    profile", "room: attic\n    profile"))
     assert main(["check-config", str(bad)]) == 2

@@ -47,7 +47,9 @@ def test_text_topic_to_device_and_back(daemon: Daemon, recorder: Recorder) -> No
     assert wait_until(lambda: daemon.mirror.get("light.kitchen_ceiling").get("state") == "on")
     snap = recorder.wait_for(
         "homebrain/state",
-        predicate=lambda m: json.loads(m.payload)["devices"]["light.kitchen_ceiling"]["state"].get("state") == "on",
+        predicate=lambda m: (
+            json.loads(m.payload)["devices"]["light.kitchen_ceiling"]["state"].get("state") == "on"
+        ),
     )
     assert snap.retain or snap.payload
 
@@ -66,7 +68,9 @@ def test_status_online_then_offline(test_config: Path, recorder: Recorder) -> No
     [b"", b"x" * 10_000, bytes(range(256)), "💡🔥🚪".encode(), b"\xff\xfe\x00", b"<b>on</b>" * 50],
     ids=["empty", "10k", "binary", "emoji", "bad-utf8", "markup"],
 )
-def test_bad_text_payloads_answer_and_send_nothing(daemon: Daemon, recorder: Recorder, payload: bytes) -> None:
+def test_bad_text_payloads_answer_and_send_nothing(
+    daemon: Daemon, recorder: Recorder, payload: bytes
+) -> None:
     recorder.publish("homebrain/kitchen/text", payload)
     response = recorder.wait_for("homebrain/kitchen/response")
     assert response.payload  # a clear spoken answer, never silence
@@ -81,10 +85,18 @@ def test_bad_text_payloads_answer_and_send_nothing(daemon: Daemon, recorder: Rec
 
 @pytest.mark.parametrize(
     "payload",
-    [b"not json", b'{"state": 42, "brightness": "very"}', b"[1,2,3]", b"{" + b"x" * (1024 * 1024), b'{"brightness": 9999}'],
+    [
+        b"not json",
+        b'{"state": 42, "brightness": "very"}',
+        b"[1,2,3]",
+        b"{" + b"x" * (1024 * 1024),
+        b'{"brightness": 9999}',
+    ],
     ids=["not-json", "wrong-types", "array", "1MB", "out-of-range"],
 )
-def test_malformed_state_is_skipped_and_last_good_kept(daemon: Daemon, recorder: Recorder, payload: bytes) -> None:
+def test_malformed_state_is_skipped_and_last_good_kept(
+    daemon: Daemon, recorder: Recorder, payload: bytes
+) -> None:
     recorder.publish("homebrain/kitchen/text", "turn on the kitchen light")
     assert wait_until(lambda: daemon.mirror.get("light.kitchen_ceiling").get("state") == "on")
     recorder.publish("zigbee2mqtt/kitchen_ceiling", payload)
@@ -124,7 +136,9 @@ def test_outage_commands_sent_after_reconnect(tmp_path: Path) -> None:
 def test_outage_too_old_commands_are_reported_not_sent(tmp_path: Path) -> None:
     broker = Mosquitto(tmp_path)
     broker.start()
-    config = write_config(tmp_path, broker, reconnect_min_delay=0.2, reconnect_max_delay=0.5, max_command_age=0.5)
+    config = write_config(
+        tmp_path, broker, reconnect_min_delay=0.2, reconnect_max_delay=0.5, max_command_age=0.5
+    )
     d = Daemon(load_config(config))
     d.start()
     try:
@@ -134,7 +148,9 @@ def test_outage_too_old_commands_are_reported_not_sent(tmp_path: Path) -> None:
         d.handle_payload("kitchen", b"turn on the kitchen light")
         time.sleep(1.0)
         broker.start()
-        recorder = Recorder(broker.host, broker.port, topics=("homebrain/kitchen/response", "zigbee2mqtt/#"))
+        recorder = Recorder(
+            broker.host, broker.port, topics=("homebrain/kitchen/response", "zigbee2mqtt/#")
+        )
         try:
             failed = recorder.wait_for(
                 "homebrain/kitchen/response",
@@ -152,7 +168,9 @@ def test_outage_too_old_commands_are_reported_not_sent(tmp_path: Path) -> None:
         broker.stop()
 
 
-def test_reload_keeps_old_config_when_new_one_is_bad(daemon: Daemon, recorder: Recorder, test_config: Path) -> None:
+def test_reload_keeps_old_config_when_new_one_is_bad(
+    daemon: Daemon, recorder: Recorder, test_config: Path
+) -> None:
     good = test_config.read_text()
     test_config.write_text(good + "\nbogus_key: 1\n")
     assert daemon.reload() is False
@@ -163,4 +181,6 @@ def test_reload_keeps_old_config_when_new_one_is_bad(daemon: Daemon, recorder: R
     assert daemon.reload() is True
     recorder.clear()
     recorder.publish("homebrain/kitchen/text", "turn off the big light")
-    assert json.loads(recorder.wait_for("zigbee2mqtt/kitchen_ceiling/set").payload)["state"] == "OFF"
+    assert (
+        json.loads(recorder.wait_for("zigbee2mqtt/kitchen_ceiling/set").payload)["state"] == "OFF"
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -38,7 +39,9 @@ def read_notes(sock: socket.socket, until: str, timeout: float = 15.0) -> list[s
     raise AssertionError(f"no {until!r} within {timeout}s; got {notes}")
 
 
-def start(config: Path, sock_path: Path, log: Path, watchdog_usec: int = 600_000) -> subprocess.Popen[bytes]:
+def start(
+    config: Path, sock_path: Path, log: Path, watchdog_usec: int = 600_000
+) -> subprocess.Popen[bytes]:
     env = dict(os.environ, NOTIFY_SOCKET=str(sock_path), WATCHDOG_USEC=str(watchdog_usec))
     env.pop("WATCHDOG_PID", None)
     return subprocess.Popen(
@@ -50,7 +53,9 @@ def start(config: Path, sock_path: Path, log: Path, watchdog_usec: int = 600_000
     )
 
 
-def test_ready_watchdog_reload_and_clean_stop(tmp_path: Path, test_config: Path, recorder: Recorder) -> None:
+def test_ready_watchdog_reload_and_clean_stop(
+    tmp_path: Path, test_config: Path, recorder: Recorder
+) -> None:
     sock, sock_path = notify_socket(tmp_path)
     log = tmp_path / "daemon.log"
     proc = start(test_config, sock_path, log)
@@ -60,10 +65,8 @@ def test_ready_watchdog_reload_and_clean_stop(tmp_path: Path, test_config: Path,
         pings = 0
         deadline = time.monotonic() + 2.0
         while time.monotonic() < deadline:
-            try:
+            with contextlib.suppress(TimeoutError):
                 pings += sock.recv(4096).count(b"WATCHDOG=1")
-            except TimeoutError:
-                pass
         assert pings >= 3
         recorder.wait_for("homebrain/status", predicate=lambda m: m.payload == b"online")
 
@@ -97,7 +100,9 @@ def test_ready_watchdog_reload_and_clean_stop(tmp_path: Path, test_config: Path,
         sock.close()
 
 
-def test_last_will_marks_offline_when_killed(tmp_path: Path, test_config: Path, recorder: Recorder) -> None:
+def test_last_will_marks_offline_when_killed(
+    tmp_path: Path, test_config: Path, recorder: Recorder
+) -> None:
     sock, sock_path = notify_socket(tmp_path)
     proc = start(test_config, sock_path, tmp_path / "daemon.log")
     try:
@@ -107,7 +112,9 @@ def test_last_will_marks_offline_when_killed(tmp_path: Path, test_config: Path, 
         proc.kill()
         proc.wait(5)
         # keepalive-independent: the broker sees the socket close and sends the will
-        recorder.wait_for("homebrain/status", timeout=10, predicate=lambda m: m.payload == b"offline")
+        recorder.wait_for(
+            "homebrain/status", timeout=10, predicate=lambda m: m.payload == b"offline"
+        )
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -117,21 +124,38 @@ def test_last_will_marks_offline_when_killed(tmp_path: Path, test_config: Path, 
 def test_bad_config_exits_2_without_starting(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("mqtt:\n  port: not-a-port\n")
-    result = subprocess.run([*HOMEBRAIN, "run", "--no-prompt", "--config", str(bad)], capture_output=True, timeout=60, cwd=ROOT)
+    result = subprocess.run(
+        [*HOMEBRAIN, "run", "--no-prompt", "--config", str(bad)],
+        capture_output=True,
+        timeout=60,
+        cwd=ROOT,
+    )
     assert result.returncode == 2
     assert b"mqtt.port" in result.stderr
 
 
 def test_unit_file_verifies(tmp_path: Path) -> None:
     unit = (ROOT / "systemd" / "homebrain.service").read_text()
-    for key in ("Type=notify", "WatchdogSec=", "Restart=on-failure", "DynamicUser=yes", "ProtectSystem=strict",
-                "ProtectHome=yes", "NoNewPrivileges=yes", "PrivateTmp=yes", "StateDirectory=", "SupplementaryGroups=audio video"):
+    for key in (
+        "Type=notify",
+        "WatchdogSec=",
+        "Restart=on-failure",
+        "DynamicUser=yes",
+        "ProtectSystem=strict",
+        "ProtectHome=yes",
+        "NoNewPrivileges=yes",
+        "PrivateTmp=yes",
+        "StateDirectory=",
+        "SupplementaryGroups=audio video",
+    ):
         assert key in unit, key
     # verify needs the ExecStart binary to exist: point it at this venv's homebrain
     exe = Path(sys.executable).parent / "homebrain"
     unit = unit.replace("/opt/homebrain/.venv/bin/homebrain", str(exe))
     target = tmp_path / "homebrain.service"
     target.write_text(unit)
-    result = subprocess.run(["systemd-analyze", "verify", str(target)], capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        ["systemd-analyze", "verify", str(target)], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     assert "homebrain.service" not in result.stderr, result.stderr

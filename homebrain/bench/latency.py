@@ -71,7 +71,9 @@ def _start_mosquitto() -> tuple[subprocess.Popen[bytes], int, Path]:
     workdir = Path(tempfile.mkdtemp(prefix="homebrain-bench-"))
     conf = workdir / "mosquitto.conf"
     conf.write_text(f"listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\n")
-    proc = subprocess.Popen([binary, "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [binary, "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         try:
@@ -99,7 +101,9 @@ def measure(loaded: LoadedConfig, count: int, progress: bool = True) -> dict[str
         daemon.stop()
         raise RuntimeError(f"daemon could not reach the broker at {cfg.mqtt.host}:{cfg.mqtt.port}")
     arrived = threading.Event()
-    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=f"homebrain-bench-{time.time_ns()}")
+    client = mqtt.Client(
+        mqtt.CallbackAPIVersion.VERSION2, client_id=f"homebrain-bench-{time.time_ns()}"
+    )
     subscribed = threading.Event()
     client.on_message = lambda c, u, m: arrived.set() if not m.retain else None
     client.on_subscribe = lambda *a: subscribed.set()
@@ -149,7 +153,7 @@ def _summary(values: list[float]) -> dict[str, float]:
     if not values:
         return {"p50": float("nan"), "p99": float("nan"), "mean": float("nan")}
     ordered = sorted(values)
-    p99 = ordered[min(len(ordered) - 1, int(round(0.99 * (len(ordered) - 1))))]
+    p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
     return {
         "p50": round(statistics.median(ordered), 3),
         "p99": round(p99, 3),
@@ -184,6 +188,10 @@ def run_bench(config: Path, count: int, host: str | None, port: int | None, as_j
         console = Console()
         lat, pipe = result["latency_ms"], result["pipeline_ms"]
         console.print(f"{result['received']}/{count} commands through {result['broker']}")
-        console.print(f"text → device command received: p50 {lat['p50']:.2f} ms, p99 {lat['p99']:.2f} ms")
-        console.print(f"inside the pipeline:            p50 {pipe['p50']:.2f} ms, p99 {pipe['p99']:.2f} ms")
+        console.print(
+            f"text → device command received: p50 {lat['p50']:.2f} ms, p99 {lat['p99']:.2f} ms"
+        )
+        console.print(
+            f"inside the pipeline:            p50 {pipe['p50']:.2f} ms, p99 {pipe['p99']:.2f} ms"
+        )
     return 0 if result["received"] == count else 1

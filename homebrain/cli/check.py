@@ -23,14 +23,23 @@ def check_config(path: Path) -> int:
     cfg = loaded.config
     mqtt = cfg.mqtt
     where = "embedded broker" if mqtt.embedded else "broker"
-    console.print(f"[bold]{path}[/bold]: OK — {where} {mqtt.host}:{mqtt.port}, prefix '{mqtt.topic_prefix}'")
+    console.print(
+        f"[bold]{path}[/bold]: OK — {where} {mqtt.host}:{mqtt.port}, prefix '{mqtt.topic_prefix}'"
+    )
 
     rooms = Table(title="Rooms")
     for col in ("room", "name", "aliases", "floor", "sites", "devices"):
         rooms.add_column(col)
     for room in home.rooms.values():
         sites = [s.id for s in home.sites.values() if s.room == room.id]
-        rooms.add_row(room.id, room.name, ", ".join(room.aliases), room.floor or "", ", ".join(sites), str(len(home.in_room(room.id))))
+        rooms.add_row(
+            room.id,
+            room.name,
+            ", ".join(room.aliases),
+            room.floor or "",
+            ", ".join(sites),
+            str(len(home.in_room(room.id))),
+        )
     console.print(rooms)
 
     devices = Table(title="Devices")
@@ -39,6 +48,14 @@ def check_config(path: Path) -> int:
     for device in cfg.devices:
         entity = home.entities[device.id]
         topics = loaded.profiles[device.profile].state_topics(device)
-        devices.add_row(device.id, entity.name, ", ".join(entity.aliases), device.room or "", device.profile, "\n".join(topics), "yes" if entity.sensitive else "")
+        devices.add_row(
+            device.id,
+            entity.name,
+            ", ".join(entity.aliases),
+            device.room or "",
+            device.profile,
+            "\n".join(topics),
+            "yes" if entity.sensitive else "",
+        )
     console.print(devices)
     return 0

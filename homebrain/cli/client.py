@@ -29,7 +29,9 @@ class Session:
         try:
             self.client.connect(cfg.host, cfg.port, keepalive=cfg.keepalive)
         except (OSError, ValueError) as exc:
-            raise BrokerUnreachable(f"cannot reach the MQTT broker at {self.where}: {exc}") from None
+            raise BrokerUnreachable(
+                f"cannot reach the MQTT broker at {self.where}: {exc}"
+            ) from None
         self.client.loop_start()
         if topics:
             self.client.subscribe([(t, 1) for t in topics])

@@ -48,28 +48,46 @@ def build_parser() -> argparse.ArgumentParser:
         description="Offline smart-home daemon: understands commands and drives devices over MQTT.",
     )
     parser.add_argument("--version", action="version", version=f"homebrain {__version__}")
-    parser.add_argument("-v", "--verbose", action="count", default=0, help="more logging (-vv: debug)")
+    parser.add_argument(
+        "-v", "--verbose", action="count", default=0, help="more logging (-vv: debug)"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    p = sub.add_parser("run", help="run the daemon", description="Run the daemon until SIGTERM; SIGHUP reloads the config.")
+    p = sub.add_parser(
+        "run",
+        help="run the daemon",
+        description="Run the daemon until SIGTERM; SIGHUP reloads the config.",
+    )
     _config_arg(p)
     prompt = p.add_mutually_exclusive_group()
-    prompt.add_argument("--prompt", dest="prompt", action="store_true", default=None, help="read text commands typed on stdin (default: when stdin is a terminal)")
+    prompt.add_argument(
+        "--prompt",
+        dest="prompt",
+        action="store_true",
+        default=None,
+        help="read text commands typed on stdin (default: when stdin is a terminal)",
+    )
     prompt.add_argument("--no-prompt", dest="prompt", action="store_false", help="never read stdin")
 
     p = sub.add_parser("say", help="send a text command to the running daemon and print its answer")
     _config_arg(p)
     p.add_argument("text", help='what to say, e.g. "turn on the kitchen light"')
     p.add_argument("--site", help="which site heard it (default: the config's default_site)")
-    p.add_argument("--timeout", type=float, default=5.0, help="seconds to wait for the answer (default 5)")
+    p.add_argument(
+        "--timeout", type=float, default=5.0, help="seconds to wait for the answer (default 5)"
+    )
     p.add_argument("--json", action="store_true", help="print the understood intent as JSON too")
 
     p = sub.add_parser("state", help="print every device's mirrored state")
     _config_arg(p)
     p.add_argument("--json", action="store_true", help="JSON instead of a table")
-    p.add_argument("--timeout", type=float, default=3.0, help="seconds to wait for state (default 3)")
+    p.add_argument(
+        "--timeout", type=float, default=3.0, help="seconds to wait for state (default 3)"
+    )
 
-    p = sub.add_parser("simulate", help="run simulated devices that behave like the configured ecosystems")
+    p = sub.add_parser(
+        "simulate", help="run simulated devices that behave like the configured ecosystems"
+    )
     _config_arg(p)
 
     p = sub.add_parser("check-config", help="validate a config and print its rooms and devices")
@@ -79,7 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
     _config_arg(p)
     p.add_argument("files", nargs="+", type=Path, help="evaluation YAML files")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
-    p.add_argument("--failures", type=int, default=20, help="how many failures to list (default 20)")
+    p.add_argument(
+        "--failures", type=int, default=20, help="how many failures to list (default 20)"
+    )
 
     p = sub.add_parser("bench", help="measure text → MQTT publish latency through a real broker")
     _config_arg(p)

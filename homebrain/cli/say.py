@@ -20,14 +20,19 @@ def say(config: Path, text: str, site: str | None, timeout: float, as_json: bool
     topics = Topics(loaded.config.mqtt.topic_prefix)
     site = site or Home.from_config(loaded.config).default_site or "default"
     try:
-        session = Session(loaded, "say", [topics.status, topics.response(site), topics.intent(site)])
+        session = Session(
+            loaded, "say", [topics.status, topics.response(site), topics.intent(site)]
+        )
     except BrokerUnreachable as exc:
         print(f"{exc}\nIs `homebrain run` (or your broker) running?", file=sys.stderr)
         return 3
     with session:
         status = _status(session, topics.status)
         if status != "online":
-            print(f"homebrain is not running (status: {status or 'never seen'} on {session.where})", file=sys.stderr)
+            print(
+                f"homebrain is not running (status: {status or 'never seen'} on {session.where})",
+                file=sys.stderr,
+            )
             return 1
         session.publish(topics.text(site), text.encode())
         response: str | None = None

@@ -19,6 +19,8 @@ def simulate(config: Path) -> int:
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     cfg = loaded.config.mqtt
-    print(f"simulating {len(loaded.config.devices)} devices on {cfg.host}:{cfg.port} (Ctrl-C to stop)")
+    print(
+        f"simulating {len(loaded.config.devices)} devices on {cfg.host}:{cfg.port} (Ctrl-C to stop)"
+    )
     run_simulator(loaded, stop)
     return 0

@@ -32,7 +32,9 @@ class ConfigError(Exception):
     def __init__(self, problems: list[ConfigProblem]):
         self.problems = problems
         noun = "problem" if len(problems) == 1 else "problems"
-        super().__init__(f"{len(problems)} config {noun}:\n" + "\n".join(f"  {p}" for p in problems))
+        super().__init__(
+            f"{len(problems)} config {noun}:\n" + "\n".join(f"  {p}" for p in problems)
+        )
 
 
 @dataclass
@@ -170,13 +172,19 @@ def load_config(path: str | Path) -> LoadedConfig:
         raise ConfigError([ConfigProblem(name, line, "", f"invalid YAML: {problem}")]) from None
     if not isinstance(data, dict):
         raise ConfigError(
-            [ConfigProblem(name, 1, "", f"expected a mapping of settings, got {type(data).__name__}")]
+            [
+                ConfigProblem(
+                    name, 1, "", f"expected a mapping of settings, got {type(data).__name__}"
+                )
+            ]
         )
 
     problems: list[ConfigProblem] = []
     for loc, line in located.duplicates:
         problems.append(
-            ConfigProblem(name, line, _path_text(loc, data), "duplicate key (the later one would win)")
+            ConfigProblem(
+                name, line, _path_text(loc, data), "duplicate key (the later one would win)"
+            )
         )
 
     config: HomebrainConfig | None = None
@@ -192,7 +200,9 @@ def load_config(path: str | Path) -> LoadedConfig:
         try:
             profiles = load_profiles(profile_dirs)
         except Exception as exc:  # a broken user profile file is a config problem
-            problems.append(ConfigProblem(name, located.line(("profile_dirs",)), "profile_dirs", str(exc)))
+            problems.append(
+                ConfigProblem(name, located.line(("profile_dirs",)), "profile_dirs", str(exc))
+            )
             profiles = {}
         problems.extend(_cross_check(name, located, data, config, profiles, path.parent))
         if not problems:
@@ -235,36 +245,61 @@ def _cross_check(
     rooms = list(config.rooms)
     for site_id, site in config.sites.items():
         if site.room is not None and site.room not in config.rooms:
-            add(("sites", site_id, "room"), f"{site.room!r} is not a room{_choices(site.room, rooms)}")
+            add(
+                ("sites", site_id, "room"),
+                f"{site.room!r} is not a room{_choices(site.room, rooms)}",
+            )
     if config.default_site is not None and config.default_site not in config.sites:
-        add(("default_site",), f"{config.default_site!r} is not a site{_choices(config.default_site, list(config.sites))}")
+        add(
+            ("default_site",),
+            f"{config.default_site!r} is not a site"
+            + _choices(config.default_site, list(config.sites)),
+        )
 
     seen: dict[str, int] = {}
     for index, device in enumerate(config.devices):
         loc: Loc = ("devices", index)
         if device.id in seen:
-            add((*loc, "id"), f"duplicate entity id {device.id!r} (first at devices[{seen[device.id]}])")
+            add(
+                (*loc, "id"),
+                f"duplicate entity id {device.id!r} (first at devices[{seen[device.id]}])",
+            )
         else:
             seen[device.id] = index
         if device.room is not None and device.room not in config.rooms:
             add((*loc, "room"), f"{device.room!r} is not a room{_choices(device.room, rooms)}")
         profile = profiles.get(device.profile)
         if profile is None:
-            add((*loc, "profile"), f"{device.profile!r} is not a profile{_choices(device.profile, list(profiles))}")
+            add(
+                (*loc, "profile"),
+                f"{device.profile!r} is not a profile{_choices(device.profile, list(profiles))}",
+            )
             continue
         if device.domain not in profile.domains():
-            add((*loc, "id"), f"profile {device.profile!r} has no {device.domain!r} devices; it has {', '.join(sorted(profile.domains()))}")
+            add(
+                (*loc, "id"),
+                f"profile {device.profile!r} has no {device.domain!r} devices; "
+                f"it has {', '.join(sorted(profile.domains()))}",
+            )
             continue
         for problem in profile.check_device(device):
-            extra = did_you_mean(problem.key, [*DeviceConfig.model_fields, *_profile_keys(profile, device)])
+            extra = did_you_mean(
+                problem.key, [*DeviceConfig.model_fields, *_profile_keys(profile, device)]
+            )
             value = f"{_short(problem.value)}: " if problem.value is not None else ""
-            add((*loc, problem.key), f"{value}{problem.message}{extra if 'unknown' in problem.message else ''}")
+            add(
+                (*loc, problem.key),
+                f"{value}{problem.message}{extra if 'unknown' in problem.message else ''}",
+            )
 
     mqtt = config.mqtt
     if mqtt.password_file is not None:
         file = mqtt.password_file if mqtt.password_file.is_absolute() else base / mqtt.password_file
         if not os.access(file, os.R_OK) or not file.is_file():
-            add(("mqtt", "password_file"), f"{str(mqtt.password_file)!r}: cannot read the password file")
+            add(
+                ("mqtt", "password_file"),
+                f"{str(mqtt.password_file)!r}: cannot read the password file",
+            )
         if mqtt.password is not None:
             add(("mqtt", "password"), "give either password or password_file, not both")
     if (mqtt.password is not None or mqtt.password_file is not None) and not mqtt.username:

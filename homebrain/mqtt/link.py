@@ -8,6 +8,7 @@ through the Outbox.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import random
 import threading
@@ -65,10 +66,8 @@ class MqttLink:
         client = self._client
         if client is not None and self._connected.is_set():
             info = client.publish(self.status_topic, b"offline", qos=1, retain=True)
-            try:
+            with contextlib.suppress(RuntimeError, ValueError):
                 info.wait_for_publish(timeout)
-            except (RuntimeError, ValueError):
-                pass
             self._wait_outbox(timeout)
             client.disconnect()
         self._dropped.set()
@@ -138,7 +137,9 @@ class MqttLink:
                 log.exception("failure callback raised")
 
     # ---- paho callbacks --------------------------------------------------
-    def _on_connect(self, client: mqtt.Client, userdata: Any, flags: Any, rc: Any, props: Any = None) -> None:
+    def _on_connect(
+        self, client: mqtt.Client, userdata: Any, flags: Any, rc: Any, props: Any = None
+    ) -> None:
         if rc.is_failure:
             log.error("broker refused the connection: %s", rc)
             return
@@ -147,10 +148,18 @@ class MqttLink:
         self._subscribed = set(topics)
         if topics:
             client.subscribe([(t, 1) for t in topics])
-        client.publish(self.status_topic, b"online", qos=1, retain=True) if self.role == "daemon" else None
+        client.publish(
+            self.status_topic, b"online", qos=1, retain=True
+        ) if self.role == "daemon" else None
         self._connected.set()
         cfg = self.loaded.config.mqtt
-        log.info("connected to %s:%d (%d subscription(s), %d queued)", cfg.host, cfg.port, len(topics), len(self.outbox))
+        log.info(
+            "connected to %s:%d (%d subscription(s), %d queued)",
+            cfg.host,
+            cfg.port,
+            len(topics),
+            len(self.outbox),
+        )
         if self.on_connected is not None:
             self.on_connected()
         self._flush()
@@ -168,11 +177,15 @@ class MqttLink:
             client.subscribe([(t, 1) for t in sorted(new)])
         self._subscribed = topics
 
-    def _on_disconnect(self, client: mqtt.Client, userdata: Any, flags: Any, rc: Any, props: Any = None) -> None:
+    def _on_disconnect(
+        self, client: mqtt.Client, userdata: Any, flags: Any, rc: Any, props: Any = None
+    ) -> None:
         self._connected.clear()
         self._dropped.set()
 
-    def _on_publish(self, client: mqtt.Client, userdata: Any, mid: int, rc: Any = None, props: Any = None) -> None:
+    def _on_publish(
+        self, client: mqtt.Client, userdata: Any, mid: int, rc: Any = None, props: Any = None
+    ) -> None:
         pending = self.outbox.acked(mid)
         if pending is not None and pending.on_sent is not None:
             pending.on_sent(pending)
@@ -205,7 +218,13 @@ class MqttLink:
             except (OSError, ValueError) as exc:
                 delay = self._backoff(attempt)
                 attempt += 1
-                log.warning("broker %s:%d unreachable (%s); retrying in %.1fs", cfg.host, cfg.port, exc, delay)
+                log.warning(
+                    "broker %s:%d unreachable (%s); retrying in %.1fs",
+                    cfg.host,
+                    cfg.port,
+                    exc,
+                    delay,
+                )
                 self._expire_while_down()
                 self._stop.wait(delay)
                 continue

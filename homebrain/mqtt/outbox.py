@@ -8,6 +8,7 @@ paho's copy of anything not acknowledged when the connection drops.
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections.abc import Callable
@@ -26,6 +27,8 @@ class Pending:
     on_sent: Callable[[Pending], None] | None = None
     tag: Any = None
     mid: int | None = field(default=None, compare=False)
+    # creation order, so requeued messages keep the order they were asked for in
+    seq: int = field(default_factory=itertools.count().__next__, compare=False)
 
     def expired(self, now: float) -> bool:
         return self.max_age is not None and now - self.created > self.max_age
@@ -72,7 +75,7 @@ class Outbox:
     def requeue_inflight(self) -> int:
         """The connection dropped: what was not acknowledged waits again, oldest first."""
         with self._lock:
-            back = sorted(self._inflight.values(), key=lambda p: p.created)
+            back = sorted(self._inflight.values(), key=lambda p: p.seq)
             self._inflight.clear()
             for pending in back:
                 pending.mid = None
