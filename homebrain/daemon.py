@@ -275,7 +275,7 @@ class Daemon:
         assert self.prompt is not None
         site = self.pipeline.home.default_site or "default"
         print(
-            f"Type a command for site '{site}' (Ctrl-D to stop reading, Ctrl-C to quit).",
+            f"Type a command for site '{site}' (Ctrl-D or Ctrl-C to quit).",
             file=self.out,
             flush=True,
         )
@@ -295,6 +295,8 @@ class Daemon:
             self.events.put(_Event("text", (site, line.encode()), reply))
             if done.wait(10) and holder:
                 print(f"> {holder[0].response}", file=self.out, flush=True)
+        # end of input (Ctrl-D) ends an interactive session, as in any shell
+        self.stopping.set()
 
 
 def run_daemon(config_path: Path, prompt: bool | None = None) -> int:

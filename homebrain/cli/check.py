@@ -5,15 +5,15 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from rich.console import Console
 from rich.table import Table
 
+from homebrain.cli.common import console as make_console
 from homebrain.config.loader import ConfigError, load_config
 from homebrain.home import Home
 
 
 def check_config(path: Path) -> int:
-    console = Console()
+    console = make_console()
     try:
         loaded = load_config(path)
     except ConfigError as exc:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from rich.console import Console
+
 from homebrain.config.loader import ConfigError, LoadedConfig, load_config
 
 
@@ -14,3 +16,8 @@ def load_or_report(path: Path) -> LoadedConfig | None:
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return None
+
+
+def console() -> Console:
+    """A terminal console; when piped, wide enough that tables are not folded."""
+    return Console() if sys.stdout.isatty() else Console(width=200)

@@ -12,10 +12,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
 from rich.table import Table
 
 from homebrain.cli.client import BrokerUnreachable, Session
+from homebrain.cli.common import console as make_console
 from homebrain.cli.common import load_or_report
 from homebrain.config.loader import LoadedConfig
 from homebrain.home import Home
@@ -80,4 +80,4 @@ def render_table(loaded: LoadedConfig, devices: dict[str, Any], source: str) -> 
         updated = entry.get("updated")
         ago = f"{now - updated:.0f}s ago" if isinstance(updated, int | float) else ""
         table.add_row(entity_id, entity.name, entity.room or "", shown, ago)
-    Console().print(table)
+    make_console().print(table)

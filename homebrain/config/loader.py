@@ -188,13 +188,14 @@ def load_config(path: str | Path) -> LoadedConfig:
         )
 
     config: HomebrainConfig | None = None
+    raw_index: list[int] | None = None  # devices' indices in the file, when some were dropped
     try:
         config = HomebrainConfig.model_validate(data)
     except ValidationError as exc:
         for error in exc.errors():
             loc = tuple(error["loc"])
             problems.append(_pydantic_problem(name, located, data, loc, error))
-
+        config, raw_index = _without_invalid(data, exc)
     if config is not None:
         profile_dirs = [p if p.is_absolute() else path.parent / p for p in config.profile_dirs]
         try:
@@ -204,11 +205,39 @@ def load_config(path: str | Path) -> LoadedConfig:
                 ConfigProblem(name, located.line(("profile_dirs",)), "profile_dirs", str(exc))
             )
             profiles = {}
-        problems.extend(_cross_check(name, located, data, config, profiles, path.parent))
+        problems.extend(_cross_check(name, located, data, config, profiles, path.parent, raw_index))
         if not problems:
             return LoadedConfig(path=path, config=config, profiles=profiles)
     problems.sort(key=lambda p: (p.line or 0, p.path))
     raise ConfigError(problems)
+
+
+def _without_invalid(
+    data: dict[str, Any], exc: ValidationError
+) -> tuple[HomebrainConfig | None, list[int] | None]:
+    """The config minus the parts that failed, so cross-checks can still report the rest.
+
+    Only whole top-level keys and single devices are dropped; rooms and sites
+    stay as written (their ids are what the cross-checks need).
+    """
+    bad_keys = {e["loc"][0] for e in exc.errors() if e["loc"]}
+    bad_devices = {
+        e["loc"][1] for e in exc.errors() if len(e["loc"]) > 1 and e["loc"][0] == "devices"
+    }
+    cleaned = {k: v for k, v in data.items() if k not in bad_keys or k == "devices"}
+    if "devices" in bad_keys:
+        devices = data.get("devices")
+        if not isinstance(devices, list) or not bad_devices:
+            cleaned.pop("devices", None)
+        else:
+            cleaned["devices"] = [d for i, d in enumerate(devices) if i not in bad_devices]
+    kept = [i for i in range(len(data.get("devices") or [])) if i not in bad_devices]
+    if bad_keys & {"rooms", "sites"}:
+        return None, None
+    try:
+        return HomebrainConfig.model_validate(cleaned), kept
+    except ValidationError:
+        return None, None
 
 
 def _pydantic_problem(
@@ -236,6 +265,7 @@ def _cross_check(
     config: HomebrainConfig,
     profiles: dict[str, Any],
     base: Path,
+    raw_index: list[int] | None = None,
 ) -> list[ConfigProblem]:
     problems: list[ConfigProblem] = []
 
@@ -257,7 +287,8 @@ def _cross_check(
         )
 
     seen: dict[str, int] = {}
-    for index, device in enumerate(config.devices):
+    for position, device in enumerate(config.devices):
+        index = raw_index[position] if raw_index else position
         loc: Loc = ("devices", index)
         if device.id in seen:
             add(
