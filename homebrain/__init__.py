@@ -1,2 +1,3 @@
 """homebrain: offline smart-home daemon."""
+
 __version__ = "0.1.0"

@@ -52,15 +52,12 @@ class MqttSink:
 
     def send(self, command: DeviceCommand, messages: list[MqttMessage], origin: Origin) -> None:
         max_age = self.daemon.loaded.config.mqtt.max_command_age
+
+        def failed(pending: Pending, why: str) -> None:
+            self.daemon.events.put(_Event("failed", (origin, pending, why)))
+
         for message in messages:
-            self.daemon.link.publish(
-                message,
-                max_age=max_age,
-                on_failed=lambda p, why, o=origin: self.daemon.events.put(
-                    _Event("failed", (o, p, why))
-                ),
-                tag=command,
-            )
+            self.daemon.link.publish(message, max_age=max_age, on_failed=failed, tag=command)
 
 
 class Daemon:
@@ -225,7 +222,9 @@ class Daemon:
 
     def _publish_turn(self, result: TurnResult) -> None:
         self.link.publish(MqttMessage(self.topics.response(result.site), result.response.encode()))
-        intent = result.intent.to_json() if result.intent is not None else {"intent": None}
+        intent: dict[str, Any] = (
+            result.intent.to_json() if result.intent is not None else {"intent": None}
+        )
         intent.update(site=result.site, outcome=result.outcome)
         intent["commands"] = [{"entity_id": c.entity_id, **c.fields} for c in result.commands]
         self.link.publish(MqttMessage(self.topics.intent(result.site), json.dumps(intent).encode()))

@@ -57,6 +57,7 @@ class Pipeline:
             self.responses,
             question_timeout=loaded.config.dialogue.question_timeout,
             clock=clock,
+            referent_timeout=loaded.config.dialogue.referent_timeout,
         )
 
     def site_of(self, context: TurnContext) -> str:

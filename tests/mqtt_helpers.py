@@ -46,6 +46,7 @@ class Mosquitto:
         self.conf = workdir / f"mosquitto-{self.port}.conf"
         self.conf.write_text(
             f"listener {self.port} 127.0.0.1\nallow_anonymous true\npersistence false\n"
+            "set_tcp_nodelay true\n"
         )
         self.proc: subprocess.Popen[bytes] | None = None
 

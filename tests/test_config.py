@@ -177,3 +177,8 @@ def test_check_config_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     bad.write_text(BASE.replace("room: kitchen\n    profile", "room: attic\n    profile"))
     assert main(["check-config", str(bad)]) == 2
     assert "'attic' is not a room" in capsys.readouterr().err
+
+
+def test_devices_of_the_wrong_shape(tmp_path: Path) -> None:
+    found = problems(tmp_path, BASE.split("devices:")[0] + "devices: 3\n")
+    assert any("devices" in p and "list" in p for p in found), found

@@ -1,4 +1,4 @@
-"""The quick start as a user runs it: demo daemon (embedded broker, simulated devices), then say/state."""
+"""The quick start as a user runs it: the demo daemon, then `say` and `state`."""
 
 from __future__ import annotations
 
@@ -26,7 +26,9 @@ def demo_copy(tmp_path: Path) -> Path:
 
 
 def run(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*HOMEBRAIN, *args], capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+    return subprocess.run(
+        [*HOMEBRAIN, *args], capture_output=True, text=True, timeout=timeout, cwd=ROOT
+    )
 
 
 def wait_ready(config: Path, timeout: float = 30) -> None:
@@ -41,7 +43,12 @@ def wait_ready(config: Path, timeout: float = 30) -> None:
 def test_demo_say_changes_simulated_light_seen_by_state(tmp_path: Path) -> None:
     config = demo_copy(tmp_path)
     log = (tmp_path / "daemon.log").open("wb")
-    daemon = subprocess.Popen([*HOMEBRAIN, "run", "--no-prompt", "--config", str(config)], stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
+    daemon = subprocess.Popen(
+        [*HOMEBRAIN, "run", "--no-prompt", "--config", str(config)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        cwd=ROOT,
+    )
     try:
         wait_ready(config)
         before = json.loads(run("state", "--json", "--config", str(config)).stdout)
@@ -54,7 +61,10 @@ def test_demo_say_changes_simulated_light_seen_by_state(tmp_path: Path) -> None:
         deadline = time.monotonic() + 10
         while True:
             after = json.loads(run("state", "--json", "--config", str(config)).stdout)
-            if after["devices"]["light.kitchen_ceiling"]["state"].get("state") == "on" or time.monotonic() > deadline:
+            if (
+                after["devices"]["light.kitchen_ceiling"]["state"].get("state") == "on"
+                or time.monotonic() > deadline
+            ):
                 break
             time.sleep(0.3)
         assert after["source"] == "daemon"

@@ -42,7 +42,7 @@ TEMPLATES = {
 }
 
 
-def bench_sentences(loaded: LoadedConfig, count: int) -> list[tuple[str, str]]:
+def bench_sentences(loaded: LoadedConfig, count: int) -> list[str]:
     home = Home.from_config(loaded.config)
     pool: list[tuple[str, str]] = []
     for entity in home.entities.values():
@@ -52,11 +52,11 @@ def bench_sentences(loaded: LoadedConfig, count: int) -> list[tuple[str, str]]:
             pool.append((template, entity.name.lower()))
     if not pool:
         raise ValueError("the config has no non-sensitive device to benchmark with")
-    out = []
+    out: list[str] = []
     for i in range(count):
         template, name = pool[i % len(pool)]
         out.append(template.format(name=name, pct=10 + (i * 7) % 80, deg=17 + i % 8))
-    return out  # type: ignore[return-value]
+    return out
 
 
 def _free_port() -> int:
@@ -70,7 +70,10 @@ def _start_mosquitto() -> tuple[subprocess.Popen[bytes], int, Path]:
     port = _free_port()
     workdir = Path(tempfile.mkdtemp(prefix="homebrain-bench-"))
     conf = workdir / "mosquitto.conf"
-    conf.write_text(f"listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\n")
+    conf.write_text(
+        f"listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\n"
+        "set_tcp_nodelay true\n"
+    )
     proc = subprocess.Popen(
         [binary, "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )

@@ -59,7 +59,7 @@ def collect_state(loaded: LoadedConfig, timeout: float) -> tuple[dict[str, Any],
                 except (ValueError, KeyError, TypeError):
                     continue
                 return snapshot, "daemon"
-            mirror.handle(msg.topic, msg.payload)
+            mirror.handle(msg.topic, bytes(msg.payload))
     return mirror.snapshot(), "devices"
 
 

@@ -194,7 +194,7 @@ def load_config(path: str | Path) -> LoadedConfig:
     except ValidationError as exc:
         for error in exc.errors():
             loc = tuple(error["loc"])
-            problems.append(_pydantic_problem(name, located, data, loc, error))
+            problems.append(_pydantic_problem(name, located, data, loc, dict(error)))
         config, raw_index = _without_invalid(data, exc)
     if config is not None:
         profile_dirs = [p if p.is_absolute() else path.parent / p for p in config.profile_dirs]
@@ -231,7 +231,9 @@ def _without_invalid(
             cleaned.pop("devices", None)
         else:
             cleaned["devices"] = [d for i, d in enumerate(devices) if i not in bad_devices]
-    kept = [i for i in range(len(data.get("devices") or [])) if i not in bad_devices]
+    raw_devices = data.get("devices")
+    count = len(raw_devices) if isinstance(raw_devices, list) else 0
+    kept = [i for i in range(count) if i not in bad_devices]
     if bad_keys & {"rooms", "sites"}:
         return None, None
     try:

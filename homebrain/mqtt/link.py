@@ -192,7 +192,7 @@ class MqttLink:
 
     def _on_message(self, client: mqtt.Client, userdata: Any, msg: mqtt.MQTTMessage) -> None:
         try:
-            self.on_message(msg.topic, msg.payload, bool(msg.retain))
+            self.on_message(msg.topic, bytes(msg.payload), bool(msg.retain))
         except Exception:  # one bad message must never stop the network loop
             log.exception("handling a message on %s failed", msg.topic)
 

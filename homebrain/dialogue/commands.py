@@ -1,0 +1,214 @@
+"""Intent + target entity → the abstract device command of DESIGN.md's table.
+
+One function per question the dialogue asks ("what does this intent send to
+that device?", "what value is still missing?", "what do I say?") so the rules
+are data-like and testable without a conversation around them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homebrain.domains import DOMAINS, validate_command
+from homebrain.home import Entity
+from homebrain.understanding.numbers import FAHRENHEIT
+from homebrain.understanding.resolve import VALUE_INTENTS
+
+# What a value intent cannot do without, and the question that asks for it.
+REQUIRED_SLOT: dict[str, tuple[str, str]] = {
+    "set_temperature": ("value", "ask_temperature"),
+    "set_brightness": ("value", "ask_brightness"),
+    "set_position": ("value", "ask_position"),
+    "set_percentage": ("value", "ask_percentage"),
+    "set_volume": ("value", "ask_volume"),
+    "set_color": ("color", "ask_color"),
+    "set_color_temp": ("color_temp", "ask_color_temp"),
+    "set_mode": ("mode", "ask_mode"),
+}
+
+# Spoken name of a value, for "I can only set the {what} between ...".
+_WHAT = {
+    "brightness": "brightness",
+    "percentage": "speed",
+    "position": "position",
+    "volume": "volume",
+}
+
+
+class OutOfRange(Exception):
+    """A value the device cannot take; carries what the refusal needs to say."""
+
+    def __init__(self, field: str, minimum: float, maximum: float) -> None:
+        super().__init__(f"{field} must be between {minimum:g} and {maximum:g}")
+        self.field = field
+        self.minimum = minimum
+        self.maximum = maximum
+
+    @property
+    def response_key(self) -> str:
+        if self.field == "temperature":
+            return "range_temperature"
+        if self.field == "color_temp":
+            return "range_color_temp"
+        return "range_percent"
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        return {
+            "min": f"{self.minimum:g}",
+            "max": f"{self.maximum:g}",
+            "what": _WHAT.get(self.field, self.field),
+        }
+
+
+class Unsupported(Exception):
+    """The intent means nothing for this kind of device."""
+
+
+def effective_intent(intent_name: str, slots: dict[str, Any], domain: str) -> str:
+    """A number without an attribute word is the device's main value ("set the fan to 50")."""
+    if intent_name in VALUE_INTENTS.values() and "attribute" not in slots:
+        return VALUE_INTENTS.get(domain, intent_name)
+    return intent_name
+
+
+def missing(intent_name: str, slots: dict[str, Any]) -> str | None:
+    """The ask_* response key when the intent still lacks its value; None if complete."""
+    need = REQUIRED_SLOT.get(intent_name)
+    if need is None or slots.get(need[0]) is not None:
+        return None
+    return need[1]
+
+
+def _number(slots: dict[str, Any]) -> float:
+    value = float(slots["value"])
+    if slots.get("unit") == FAHRENHEIT:
+        value = (value - 32) * 5 / 9
+    return value
+
+
+def _checked(domain: str, name: str, value: float) -> float:
+    spec = DOMAINS[domain][name]
+    lo, hi = spec.minimum, spec.maximum
+    if lo is not None and hi is not None and not lo <= value <= hi:
+        raise OutOfRange(name, lo, hi)
+    return value
+
+
+def fields_for(intent_name: str, entity: Entity, slots: dict[str, Any]) -> dict[str, Any]:
+    """The validated abstract fields ``intent_name`` sends to ``entity``.
+
+    Raises OutOfRange for a value the device cannot take and Unsupported when
+    the intent makes no sense for the device's domain.
+    """
+    domain = entity.domain
+    fields = _raw_fields(intent_name, domain, slots)
+    if fields is None:
+        raise Unsupported(f"{intent_name} on {domain}")
+    return validate_command(domain, fields)
+
+
+def _raw_fields(intent: str, domain: str, slots: dict[str, Any]) -> dict[str, Any] | None:
+    on_off = domain in ("light", "switch", "fan", "media_player")
+    if intent == "turn_on":
+        if on_off:
+            return {"state": "on"}
+        turn_on: dict[str, dict[str, Any]] = {
+            "climate": {"mode": "heat"},
+            "cover": {"state": "open"},
+            "scene": {"activate": True},
+        }
+        return turn_on.get(domain)
+    if intent == "turn_off":
+        if on_off:
+            return {"state": "off"}
+        return {"climate": {"mode": "off"}, "cover": {"state": "close"}}.get(domain)
+    if intent == "open":
+        return {"cover": {"state": "open"}, "lock": {"state": "unlocked"}}.get(domain)
+    if intent == "close":
+        return {"cover": {"state": "close"}, "lock": {"state": "locked"}}.get(domain)
+    if intent == "stop":
+        return {"cover": {"state": "stop"}, "media_player": {"state": "pause"}}.get(domain)
+    if intent in ("lock", "unlock") and domain == "lock":
+        return {"state": "locked" if intent == "lock" else "unlocked"}
+    if intent in ("play", "pause") and domain == "media_player":
+        return {"state": intent}
+    if intent == "activate_scene" and domain == "scene":
+        return {"activate": True}
+    if intent == "set_color" and domain == "light":
+        return {"state": "on", "color": slots["color"]}
+    if intent == "set_color_temp" and domain == "light":
+        return {
+            "state": "on",
+            "color_temp": _checked(domain, "color_temp", float(slots["color_temp"])),
+        }
+    if intent == "set_mode" and domain == "climate":
+        return {"mode": slots["mode"]}
+    if intent == "set_temperature" and domain == "climate":
+        return {"temperature": _checked(domain, "temperature", _number(slots))}
+    if intent == "set_brightness" and domain == "light":
+        value = _checked(domain, "brightness", _number(slots))
+        return {"state": "off"} if value == 0 else {"state": "on", "brightness": value}
+    if intent == "set_percentage" and domain == "fan":
+        value = _checked(domain, "percentage", _number(slots))
+        return {"state": "off"} if value == 0 else {"state": "on", "percentage": value}
+    if intent == "set_position" and domain == "cover":
+        return {"position": _checked(domain, "position", _number(slots))}
+    if intent == "set_volume" and domain == "media_player":
+        return {"volume": _checked(domain, "volume", _number(slots))}
+    return None
+
+
+def done_key(fields: dict[str, Any], domain: str) -> str:
+    """The done_* response for what was actually sent."""
+    state = fields.get("state")
+    if domain == "scene":
+        return "done_scene"
+    for name, key in (
+        ("brightness", "done_brightness"),
+        ("color", "done_color"),
+        ("color_temp", "done_color_temp"),
+        ("temperature", "done_temperature"),
+        ("percentage", "done_percentage"),
+        ("position", "done_position"),
+        ("volume", "done_volume"),
+        ("mode", "done_mode"),
+    ):
+        if name in fields:
+            if name == "mode" and fields["mode"] == "off":
+                return "done_off"
+            return key
+    return {
+        "on": "done_on",
+        "off": "done_off",
+        "open": "done_open",
+        "close": "done_close",
+        "stop": "done_stop",
+        "locked": "done_lock",
+        "unlocked": "done_unlock",
+        "play": "done_play",
+        "pause": "done_pause",
+    }.get(str(state), "done_on")
+
+
+def confirm_key(fields: dict[str, Any]) -> str:
+    """The confirm_* question for a command to a sensitive device."""
+    state = fields.get("state")
+    if state == "unlocked":
+        return "confirm_unlock"
+    if state == "locked":
+        return "confirm_lock"
+    if state == "open" or (fields.get("position") or 0) > 0:
+        return "confirm_open"
+    if state == "close" or fields.get("position") == 0:
+        return "confirm_close"
+    return "confirm_action"
+
+
+def value_text(fields: dict[str, Any]) -> Any:
+    """The number to speak in a done_* response."""
+    for name in ("brightness", "percentage", "position", "volume", "temperature", "color_temp"):
+        if name in fields:
+            value = fields[name]
+            return int(value) if float(value).is_integer() else value
+    return ""

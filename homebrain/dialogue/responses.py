@@ -1,0 +1,137 @@
+"""What homebrain says back, as short spoken-style templates.
+
+Templates live in one table so users can reword (or translate) them from the
+config's ``responses:`` mapping without touching code, and so the config
+checker can point at a misspelt key or placeholder before the daemon starts.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+DEFAULTS: dict[str, str] = {
+    # refusals and not understanding
+    "unknown": "I don't know that one.",
+    "rejected_empty": "I didn't catch anything.",
+    "rejected_too_long": "That was too long for me. Please keep it short.",
+    "rejected_binary": "I can't read that.",
+    "not_sure": "Sorry, I'm not sure I understood. Please say that again.",
+    "expired": "Sorry, I stopped waiting for an answer. Please say the whole command again.",
+    # conversation
+    "ok": "Okay.",
+    "cancelled": "Okay, cancelled.",
+    "nothing_to_confirm": "There's nothing to confirm.",
+    "ask_again": "Sorry, I didn't get that. {question}",
+    "ask_which": "Which {kind}: {options}?",
+    "ask_target": "Which device do you mean?",
+    "ask_temperature": "To what temperature?",
+    "ask_brightness": "To what brightness?",
+    "ask_position": "To what position?",
+    "ask_percentage": "To what speed?",
+    "ask_volume": "To what volume?",
+    "ask_color": "What colour?",
+    "ask_color_temp": "How warm or cool?",
+    "ask_mode": "Which mode: heat, cool, auto or off?",
+    # confirmations for sensitive devices
+    "confirm_unlock": "Are you sure you want to unlock the {name}?",
+    "confirm_lock": "Are you sure you want to lock the {name}?",
+    "confirm_open": "Are you sure you want to open the {name}?",
+    "confirm_close": "Are you sure you want to close the {name}?",
+    "confirm_action": "Are you sure you want to change the {name}?",
+    # done
+    "done_on": "Turning on the {name}.",
+    "done_off": "Turning off the {name}.",
+    "done_brightness": "Setting the {name} to {value} percent.",
+    "done_color": "Making the {name} {color}.",
+    "done_color_temp": "Setting the {name} to {value} mireds.",
+    "done_temperature": "Setting the {name} to {value} degrees.",
+    "done_mode": "Setting the {name} to {mode}.",
+    "done_open": "Opening the {name}.",
+    "done_close": "Closing the {name}.",
+    "done_stop": "Stopping the {name}.",
+    "done_position": "Setting the {name} to {value} percent open.",
+    "done_percentage": "Setting the {name} to {value} percent.",
+    "done_lock": "Locking the {name}.",
+    "done_unlock": "Unlocking the {name}.",
+    "done_play": "Playing the {name}.",
+    "done_pause": "Pausing the {name}.",
+    "done_volume": "Setting the {name} volume to {value}.",
+    "done_scene": "Activating {name}.",
+    # cannot do
+    "not_found": "I couldn't find a {kind}.",
+    "not_found_in_room": "There's no {kind} in the {room}.",
+    "incompatible": "The {name} can't do that.",
+    "cannot_do": "Sorry, I couldn't send that to the {name}.",
+    "not_sent": "I couldn't reach the {name}: {reason}.",
+    "range_temperature": "I can only set the temperature between {min} and {max} degrees.",
+    "range_percent": "I can only set the {what} between {min} and {max} percent.",
+    "range_color_temp": "I can only set the colour temperature between {min} and {max} mireds.",
+}
+
+
+def placeholders(template: str) -> set[str]:
+    """Names used as {name} in ``template``; raises ValueError on a malformed template."""
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+
+
+class Responses:
+    """The default templates with a config's overrides applied."""
+
+    def __init__(self, overrides: Mapping[str, Any] | None = None) -> None:
+        overrides = dict(overrides or {})
+        problems = self.validate_overrides(overrides)
+        if problems:
+            raise ValueError("invalid responses: " + "; ".join(problems))
+        self.templates: dict[str, str] = {**DEFAULTS, **overrides}
+
+    @staticmethod
+    def keys() -> Iterable[str]:
+        return DEFAULTS.keys()
+
+    @staticmethod
+    def validate_overrides(overrides: Mapping[Any, Any]) -> list[str]:
+        """Every problem with a ``responses:`` mapping, one sentence each (empty if fine)."""
+        problems: list[str] = []
+        unknown = [str(k) for k in overrides if k not in DEFAULTS]
+        if unknown:
+            problems.append(
+                f"unknown response key(s) {', '.join(sorted(unknown))}; "
+                f"valid keys: {', '.join(sorted(DEFAULTS))}"
+            )
+        for key, template in overrides.items():
+            if key not in DEFAULTS:
+                continue
+            if not isinstance(template, str) or not template.strip():
+                problems.append(f"{key}: expected a non-empty text, got {template!r}")
+                continue
+            try:
+                used = placeholders(template)
+            except ValueError as exc:
+                problems.append(f"{key}: malformed template ({exc}); write {{{{ for a brace")
+                continue
+            allowed = placeholders(DEFAULTS[key])
+            extra = sorted(n for n in used if n not in allowed)
+            if extra:
+                offer = ", ".join("{" + a + "}" for a in sorted(allowed)) or "none"
+                problems.append(
+                    f"{key}: unknown placeholder(s) {', '.join('{' + e + '}' for e in extra)}; "
+                    f"this response can use: {offer}"
+                )
+        return problems
+
+    def render(self, key: str, **fields: Any) -> str:
+        """The response ``key`` filled with ``fields`` (same as ``say``)."""
+        return self.say(key, **fields)
+
+    def say(self, key: str, **fields: Any) -> str:
+        """The response ``key`` filled with ``fields``; falls back to the default on a bad fill."""
+        template = self.templates.get(key, DEFAULTS.get(key, key))
+        try:
+            return template.format(**fields)
+        except (KeyError, IndexError, ValueError):
+            try:
+                return DEFAULTS[key].format(**fields)
+            except (KeyError, IndexError, ValueError):
+                return DEFAULTS["unknown"]

@@ -1,0 +1,588 @@
+"""Evaluation files (DESIGN.md, "Evaluation files"): load, validate, check against a config.
+
+The format is a contract shared with outside tools::
+
+    tests:
+      - say: ["turn on the kitchen light", "kitchen light on please"]   # or one string
+        context: {site: kitchen, pointing_at: light.reading_lamp}      # optional
+        expect: {light.kitchen_ceiling: {state: "on"}}
+      - say: "what's the weather like"
+        expect: none                  # nothing may be commanded
+      - audio: clips/lamp.wav         # instead of say (relative to the evaluation file)
+        expect: {intent: my_intent, slots: {name: value}}     # a custom intent
+    dialogues:
+      - name: heating needs a value
+        context: {site: living_room}  # optional default for every turn
+        turns:
+          - {say: "set the heating", expect: ask}   # a question back, nothing sent
+          - {say: "twenty one degrees", expect: {climate.living_room: {temperature: 21}}}
+
+Extensions (none of which changes the meaning of a file written to the contract):
+an optional ``name`` on a test, a dialogue-level ``context`` that turns inherit,
+and ``wait: SECONDS`` on a dialogue turn (time passing before it is said, for
+question time-outs). Context keys other than ``site`` and ``pointing_at`` are
+passed to the pipeline in ``TurnContext.extra``.
+
+YAML 1.1 reads a bare ``on``/``off``/``yes``/``no`` as a boolean; here they stay
+words, so ``{state: on}`` means the word "on" as the contract does. Only
+``true``/``false`` are booleans.
+
+Every problem is reported as an `EvalProblem` naming the file, the line, the
+test (``tests[2]``) or dialogue turn, and what is wrong; `EvalFileError` carries
+all of them, never a traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from homebrain.config.loader import LoadedConfig, did_you_mean
+from homebrain.domains import DOMAINS, CommandError
+from homebrain.turns import TurnContext
+
+# Expectation kinds.
+COMMANDS = "commands"  # {entity_id: {field: value}}: exactly these entities, with these fields
+NONE = "none"  # nothing may be commanded
+ASK = "ask"  # a question back, nothing commanded
+INTENT = "intent"  # {intent: name, slots: {...}}: a custom intent
+
+TEST_KEYS = ("name", "say", "audio", "context", "expect")
+TURN_KEYS = ("say", "audio", "context", "expect", "wait")
+DIALOGUE_KEYS = ("name", "context", "turns")
+TOP_KEYS = ("tests", "dialogues")
+INTENT_KEYS = ("intent", "slots")
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class EvalProblem:
+    file: str
+    line: int | None
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        at = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{at}: {self.where}: {self.message}" if self.where else f"{at}: {self.message}"
+
+
+class EvalFileError(Exception):
+    def __init__(self, problems: list[EvalProblem]):
+        self.problems = problems
+        noun = "problem" if len(problems) == 1 else "problems"
+        super().__init__(
+            f"{len(problems)} evaluation file {noun}:\n" + "\n".join(f"  {p}" for p in problems)
+        )
+
+
+@dataclass
+class Expectation:
+    kind: str
+    commands: dict[str, dict[str, Any]] = field(default_factory=dict)
+    intent: str | None = None
+    slots: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> Any:
+        """As written in the file: the mapping, "none", "ask" or {intent, slots}."""
+        if self.kind == COMMANDS:
+            return {k: dict(v) for k, v in self.commands.items()}
+        if self.kind == INTENT:
+            return {"intent": self.intent, "slots": dict(self.slots)}
+        return self.kind
+
+
+@dataclass
+class SentenceTest:
+    """One entry of ``tests``: each of ``say`` is one sentence, run on its own."""
+
+    file: Path
+    index: int
+    line: int | None
+    say: list[str]
+    audio: Path | None
+    context: dict[str, Any]
+    expect: Expectation
+    name: str | None = None
+
+    @property
+    def where(self) -> str:
+        return f"tests[{self.index}]" + (f" {self.name!r}" if self.name else "")
+
+
+@dataclass
+class DialogueTurn:
+    index: int
+    line: int | None
+    say: str | None
+    audio: Path | None
+    context: dict[str, Any]
+    expect: Expectation
+    wait: float = 0.0
+
+
+@dataclass
+class Dialogue:
+    file: Path
+    index: int
+    line: int | None
+    name: str
+    turns: list[DialogueTurn]
+
+
+@dataclass
+class EvalFile:
+    path: Path
+    tests: list[SentenceTest]
+    dialogues: list[Dialogue]
+
+    @property
+    def sentence_count(self) -> int:
+        return sum(len(t.say) if t.audio is None else 1 for t in self.tests)
+
+
+def turn_context(context: dict[str, Any]) -> TurnContext:
+    """An evaluation ``context`` mapping as the pipeline's TurnContext."""
+    extra = {k: v for k, v in context.items() if k not in ("site", "pointing_at")}
+    return TurnContext(
+        site=context.get("site"), pointing_at=context.get("pointing_at"), extra=extra
+    )
+
+
+# --- YAML with line numbers -------------------------------------------------------------------
+
+
+class _Lines:
+    def __init__(self) -> None:
+        self.lines: dict[Loc, int] = {}
+        self.duplicates: list[tuple[Loc, int]] = []
+        self._scalars = yaml.SafeLoader("")
+
+    def build(self, node: yaml.Node, loc: Loc) -> Any:
+        self.lines.setdefault(loc, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            out: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                key = self.build(key_node, (*loc, "<key>"))
+                if isinstance(key, list | dict):
+                    key = str(key)
+                if key in out:
+                    self.duplicates.append(((*loc, key), key_node.start_mark.line + 1))
+                self.lines[(*loc, key)] = key_node.start_mark.line + 1
+                out[key] = self.build(value_node, (*loc, key))
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*loc, i)) for i, item in enumerate(node.value)]
+        if (
+            isinstance(node, yaml.ScalarNode)
+            and node.tag == "tag:yaml.org,2002:bool"
+            and node.style is None
+            and node.value.lower() not in ("true", "false")
+        ):
+            return node.value  # on/off/yes/no stay words (YAML 1.2)
+        return self._scalars.construct_object(node, deep=True)
+
+    def line(self, loc: Loc) -> int | None:
+        for end in range(len(loc), -1, -1):
+            if loc[:end] in self.lines:
+                return self.lines[loc[:end]]
+        return None
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    return {
+        dict: "a mapping",
+        list: "a list",
+        str: "a string",
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+    }.get(type(value), f"a {type(value).__name__}")
+
+
+class _Reader:
+    """Turns one file's data into dataclasses, collecting every problem."""
+
+    def __init__(self, path: Path, lines: _Lines) -> None:
+        self.path = path
+        self.name = str(path)
+        self.lines = lines
+        self.problems: list[EvalProblem] = []
+
+    def problem(self, loc: Loc, where: str, message: str) -> None:
+        self.problems.append(EvalProblem(self.name, self.lines.line(loc), where, message))
+
+    def unknown_keys(
+        self, data: dict[str, Any], known: tuple[str, ...], loc: Loc, where: str
+    ) -> None:
+        for key in data:
+            if key not in known:
+                hint = did_you_mean(str(key), list(known))
+                self.problem(
+                    (*loc, key),
+                    where,
+                    f"unknown key {key!r}{hint}; expected {', '.join(known)}",
+                )
+
+    def read(self, data: Any) -> EvalFile:
+        if not isinstance(data, dict):
+            self.problem(
+                (), "", f"expected a mapping with tests and/or dialogues, got {_kind(data)}"
+            )
+            return EvalFile(self.path, [], [])
+        self.unknown_keys(data, TOP_KEYS, (), "")
+        tests: list[SentenceTest] = []
+        dialogues: list[Dialogue] = []
+        raw_tests = data.get("tests")
+        if raw_tests is not None and not isinstance(raw_tests, list):
+            self.problem(("tests",), "tests", f"expected a list of tests, got {_kind(raw_tests)}")
+        elif raw_tests:
+            for index, raw in enumerate(raw_tests):
+                test = self.test(raw, index)
+                if test is not None:
+                    tests.append(test)
+        raw_dialogues = data.get("dialogues")
+        if raw_dialogues is not None and not isinstance(raw_dialogues, list):
+            self.problem(
+                ("dialogues",),
+                "dialogues",
+                f"expected a list of dialogues, got {_kind(raw_dialogues)}",
+            )
+        elif raw_dialogues:
+            for index, raw in enumerate(raw_dialogues):
+                dialogue = self.dialogue(raw, index)
+                if dialogue is not None:
+                    dialogues.append(dialogue)
+        if not raw_tests and not raw_dialogues and not self.problems:
+            self.problem((), "", "no tests and no dialogues in this file")
+        return EvalFile(self.path, tests, dialogues)
+
+    def test(self, raw: Any, index: int) -> SentenceTest | None:
+        loc: Loc = ("tests", index)
+        where = f"tests[{index}]"
+        if not isinstance(raw, dict):
+            self.problem(
+                loc, where, f"expected a mapping with say/audio and expect, got {_kind(raw)}"
+            )
+            return None
+        name = raw.get("name")
+        if name is not None:
+            if isinstance(name, str | int | float) and not isinstance(name, bool):
+                name = str(name)
+                where = f"{where} {name!r}"
+            else:
+                self.problem((*loc, "name"), where, f"name: expected a string, got {_kind(name)}")
+                name = None
+        before = len(self.problems)
+        self.unknown_keys(raw, TEST_KEYS, loc, where)
+        say: list[str] = []
+        audio = self.audio(raw, loc, where)
+        if "say" in raw:
+            value = raw["say"]
+            items = value if isinstance(value, list) else [value]
+            if isinstance(value, list) and not value:
+                self.problem((*loc, "say"), where, "say: expected at least one sentence")
+            for i, item in enumerate(items):
+                if isinstance(item, str) and item.strip():
+                    say.append(item)
+                else:
+                    at: Loc = (*loc, "say", i) if isinstance(value, list) else (*loc, "say")
+                    self.problem(
+                        at, where, f"say: expected a non-empty sentence, got {_kind(item)} {item!r}"
+                    )
+        if "say" in raw and "audio" in raw:
+            self.problem(loc, where, "give either say or audio, not both")
+        elif "say" not in raw and "audio" not in raw:
+            self.problem(loc, where, "missing say (a sentence or a list of them) or audio (a file)")
+        context = self.context(raw.get("context"), (*loc, "context"), where)
+        expect = self.expect(raw, loc, where)
+        if len(self.problems) > before or expect is None:
+            return None
+        return SentenceTest(
+            self.path, index, self.lines.line(loc), say, audio, context, expect, name
+        )
+
+    def dialogue(self, raw: Any, index: int) -> Dialogue | None:
+        loc: Loc = ("dialogues", index)
+        where = f"dialogues[{index}]"
+        if not isinstance(raw, dict):
+            self.problem(loc, where, f"expected a mapping with name and turns, got {_kind(raw)}")
+            return None
+        before = len(self.problems)
+        name = raw.get("name")
+        if name is None:
+            name = f"dialogue {index}"
+        elif isinstance(name, str | int | float) and not isinstance(name, bool):
+            name = str(name)
+            where = f"{where} {name!r}"
+        else:
+            self.problem((*loc, "name"), where, f"name: expected a string, got {_kind(name)}")
+        self.unknown_keys(raw, DIALOGUE_KEYS, loc, where)
+        context = self.context(raw.get("context"), (*loc, "context"), where)
+        raw_turns = raw.get("turns")
+        turns: list[DialogueTurn] = []
+        if not isinstance(raw_turns, list) or not raw_turns:
+            self.problem(
+                (*loc, "turns"), where, f"turns: expected a list of turns, got {_kind(raw_turns)}"
+            )
+        else:
+            for i, raw_turn in enumerate(raw_turns):
+                turn = self.turn(raw_turn, (*loc, "turns", i), f"{where}.turns[{i}]", i, context)
+                if turn is not None:
+                    turns.append(turn)
+        if len(self.problems) > before:
+            return None
+        return Dialogue(self.path, index, self.lines.line(loc), str(name), turns)
+
+    def turn(
+        self, raw: Any, loc: Loc, where: str, index: int, defaults: dict[str, Any]
+    ) -> DialogueTurn | None:
+        if not isinstance(raw, dict):
+            self.problem(loc, where, f"expected a mapping with say and expect, got {_kind(raw)}")
+            return None
+        before = len(self.problems)
+        self.unknown_keys(raw, TURN_KEYS, loc, where)
+        say: str | None = None
+        audio = self.audio(raw, loc, where)
+        if "say" in raw:
+            value = raw["say"]
+            if isinstance(value, str) and value.strip():
+                say = value
+            else:
+                self.problem(
+                    (*loc, "say"),
+                    where,
+                    f"say: expected one non-empty sentence (a dialogue turn is one utterance), "
+                    f"got {_kind(value)} {value!r}",
+                )
+        if "say" in raw and "audio" in raw:
+            self.problem(loc, where, "give either say or audio, not both")
+        elif "say" not in raw and "audio" not in raw:
+            self.problem(loc, where, "missing say (a sentence) or audio (a file)")
+        context = {**defaults, **self.context(raw.get("context"), (*loc, "context"), where)}
+        wait = raw.get("wait", 0.0)
+        if isinstance(wait, bool) or not isinstance(wait, int | float) or wait < 0:
+            self.problem((*loc, "wait"), where, f"wait: expected seconds (>= 0), got {wait!r}")
+            wait = 0.0
+        expect = self.expect(raw, loc, where)
+        if len(self.problems) > before or expect is None:
+            return None
+        return DialogueTurn(index, self.lines.line(loc), say, audio, context, expect, float(wait))
+
+    def audio(self, raw: dict[str, Any], loc: Loc, where: str) -> Path | None:
+        if "audio" not in raw:
+            return None
+        value = raw["audio"]
+        if not isinstance(value, str) or not value.strip():
+            self.problem((*loc, "audio"), where, f"audio: expected a file path, got {_kind(value)}")
+            return None
+        path = Path(value).expanduser()
+        if not path.is_absolute():
+            path = self.path.parent / path
+        if not path.is_file():
+            self.problem((*loc, "audio"), where, f"audio: {value!r}: no such file ({path})")
+            return None
+        return path
+
+    def context(self, raw: Any, loc: Loc, where: str) -> dict[str, Any]:
+        if raw is None:
+            return {}
+        if not isinstance(raw, dict):
+            self.problem(
+                loc, where, f"context: expected a mapping like {{site: kitchen}}, got {_kind(raw)}"
+            )
+            return {}
+        for key in ("site", "pointing_at"):
+            value = raw.get(key)
+            if value is not None and not (isinstance(value, str) and value.strip()):
+                self.problem((*loc, key), where, f"context.{key}: expected a name, got {value!r}")
+        return {str(k): v for k, v in raw.items()}
+
+    def expect(self, raw: dict[str, Any], loc: Loc, where: str) -> Expectation | None:
+        at: Loc = (*loc, "expect")
+        if "expect" not in raw:
+            self.problem(loc, where, "missing expect (entity commands, none, ask or {intent: ...})")
+            return None
+        value = raw["expect"]
+        if isinstance(value, str) and value.strip().lower() in (NONE, ASK):
+            return Expectation(value.strip().lower())
+        if not isinstance(value, dict) or not value:
+            self.problem(
+                at,
+                where,
+                "expect: expected 'none', 'ask', {entity_id: {field: value}} or "
+                f"{{intent: name, slots: {{...}}}}, got {_kind(value)} {value!r}",
+            )
+            return None
+        if "intent" in value:
+            return self.intent(value, at, where)
+        commands: dict[str, dict[str, Any]] = {}
+        ok = True
+        for entity_id, fields in value.items():
+            eloc: Loc = (*at, entity_id)
+            domain, dot, object_id = str(entity_id).partition(".")
+            if not dot or not object_id or domain not in DOMAINS:
+                self.problem(
+                    eloc,
+                    where,
+                    f"expect: {entity_id!r} is not an entity id (domain.object_id, domain one of "
+                    f"{', '.join(DOMAINS)})",
+                )
+                ok = False
+                continue
+            if fields is None:
+                fields = {}  # only "this entity is commanded"
+            if not isinstance(fields, dict):
+                self.problem(
+                    eloc,
+                    where,
+                    f"expect.{entity_id}: expected a mapping of command fields like "
+                    f'{{state: "on"}}, got {_kind(fields)} {fields!r}',
+                )
+                ok = False
+                continue
+            checked: dict[str, Any] = {}
+            for name, expected in fields.items():
+                spec = DOMAINS[domain].get(str(name))
+                if spec is None:
+                    hint = did_you_mean(str(name), list(DOMAINS[domain]))
+                    self.problem(
+                        (*eloc, name),
+                        where,
+                        f"expect.{entity_id}: {domain} has no command field {name!r}{hint}; "
+                        f"expected one of {', '.join(DOMAINS[domain])}",
+                    )
+                    ok = False
+                    continue
+                try:
+                    spec.coerce(expected)  # validated; kept as written (compared leniently)
+                    checked[str(name)] = expected
+                except CommandError as exc:
+                    self.problem((*eloc, name), where, f"expect.{entity_id}.{name}: {exc}")
+                    ok = False
+            commands[str(entity_id)] = checked
+        return Expectation(COMMANDS, commands=commands) if ok else None
+
+    def intent(self, value: dict[str, Any], at: Loc, where: str) -> Expectation | None:
+        ok = True
+        for key in value:
+            if key not in INTENT_KEYS:
+                self.problem(
+                    (*at, key),
+                    where,
+                    f"expect: unknown key {key!r} beside intent; expected intent and slots",
+                )
+                ok = False
+        name = value.get("intent")
+        if not isinstance(name, str) or not name.strip():
+            self.problem((*at, "intent"), where, f"expect.intent: expected a name, got {name!r}")
+            ok = False
+        slots = value.get("slots") or {}
+        if not isinstance(slots, dict):
+            self.problem(
+                (*at, "slots"), where, f"expect.slots: expected a mapping, got {_kind(slots)}"
+            )
+            ok = False
+        if not ok:
+            return None
+        return Expectation(
+            INTENT, intent=str(name).strip(), slots={str(k): v for k, v in slots.items()}
+        )
+
+
+def load_eval_file(path: str | Path) -> EvalFile:
+    """Parse and validate one evaluation file; raise EvalFileError listing every problem."""
+    path = Path(path)
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise EvalFileError([EvalProblem(name, None, "", f"cannot read: {exc.strerror}")]) from None
+    except UnicodeDecodeError:
+        raise EvalFileError([EvalProblem(name, None, "", "not UTF-8 text")]) from None
+    lines = _Lines()
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = lines.build(node, ()) if node is not None else None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise EvalFileError(
+            [EvalProblem(name, mark.line + 1 if mark else None, "", f"invalid YAML: {problem}")]
+        ) from None
+    reader = _Reader(path, lines)
+    for loc, line in lines.duplicates:
+        reader.problems.append(
+            EvalProblem(
+                name, line, ".".join(map(str, loc)), "duplicate key (the later one would win)"
+            )
+        )
+    loaded = reader.read(data)
+    if reader.problems:
+        raise EvalFileError(sorted(reader.problems, key=lambda p: p.line or 0))
+    return loaded
+
+
+def load_eval_files(paths: list[Path]) -> list[EvalFile]:
+    """Load every file, raising one EvalFileError with the problems of all of them."""
+    files: list[EvalFile] = []
+    problems: list[EvalProblem] = []
+    for path in paths:
+        try:
+            files.append(load_eval_file(path))
+        except EvalFileError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise EvalFileError(problems)
+    return files
+
+
+def check_against_config(files: list[EvalFile], loaded: LoadedConfig) -> list[EvalProblem]:
+    """Entities, sites and pointed-at things an evaluation names must exist in the config.
+
+    An expectation naming an entity the home does not have could never pass, so
+    it is a mistake in the file (reported with a "did you mean"), not a failure
+    of the pipeline.
+    """
+    entities = [d.id for d in loaded.config.devices]
+    sites = sorted({*loaded.config.sites, *loaded.config.rooms})
+    problems: list[EvalProblem] = []
+
+    def check(
+        file: EvalFile, line: int | None, where: str, context: dict[str, Any], expect: Expectation
+    ) -> None:
+        def add(message: str) -> None:
+            problems.append(EvalProblem(str(file.path), line, where, message))
+
+        site = context.get("site")
+        if site is not None and site not in sites:
+            hint = did_you_mean(site, sites)
+            add(f"context.site: {site!r} is not a site or room of the config{hint}")
+        pointing = context.get("pointing_at")
+        if pointing is not None and pointing not in entities:
+            hint = did_you_mean(pointing, entities)
+            add(f"context.pointing_at: {pointing!r} is not an entity of the config{hint}")
+        for entity_id in expect.commands:
+            if entity_id not in entities:
+                hint = did_you_mean(entity_id, entities)
+                add(f"expect: {entity_id!r} is not an entity of the config{hint}")
+
+    for file in files:
+        for test in file.tests:
+            check(file, test.line, test.where, test.context, test.expect)
+        for dialogue in file.dialogues:
+            for turn in dialogue.turns:
+                check(
+                    file,
+                    turn.line,
+                    f"dialogues[{dialogue.index}] {dialogue.name!r}.turns[{turn.index}]",
+                    turn.context,
+                    turn.expect,
+                )
+    return problems
