@@ -28,6 +28,7 @@ from homebrain.cli.common import load_or_report
 from homebrain.config.loader import LoadedConfig
 from homebrain.daemon import Daemon
 from homebrain.home import Home
+from homebrain.mqtt.connection import no_delay
 from homebrain.mqtt.topics import Topics
 
 # Sentences that must each command exactly one non-sensitive device in a home
@@ -110,6 +111,7 @@ def measure(loaded: LoadedConfig, count: int, progress: bool = True) -> dict[str
     subscribed = threading.Event()
     client.on_message = lambda c, u, m: arrived.set() if not m.retain else None
     client.on_subscribe = lambda *a: subscribed.set()
+    client.on_socket_open = no_delay
     client.connect(cfg.mqtt.host, cfg.mqtt.port)
     client.loop_start()
     client.subscribe([(t, 1) for t in sorted(set(command_topics))])

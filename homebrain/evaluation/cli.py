@@ -15,6 +15,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from homebrain.cli.common import console as make_console
 from homebrain.config.loader import ConfigError, load_config
 from homebrain.evaluation.files import EvalFileError, check_against_config, load_eval_files
 from homebrain.evaluation.report import print_json, print_report
@@ -70,5 +71,5 @@ def run_eval(config: Path, files: list[Path], as_json: bool = False, max_failure
     if as_json:
         print_json(report)
     else:
-        print_report(report, Console(), max_failures)
+        print_report(report, make_console(), max_failures)
     return 0 if report.passed else 1

@@ -41,14 +41,14 @@ def new_client(loaded: LoadedConfig, role: str) -> mqtt.Client:
             cert_reqs=ssl.CERT_NONE if tls.insecure else ssl.CERT_REQUIRED,
         )
         client.tls_insecure_set(tls.insecure)
-    client.on_socket_open = _no_delay
+    client.on_socket_open = no_delay
     client.reconnect_delay_set(
         min_delay=max(1, int(cfg.reconnect_min_delay)), max_delay=int(cfg.reconnect_max_delay)
     )
     return client
 
 
-def _no_delay(client: mqtt.Client, userdata: object, sock: object) -> None:
+def no_delay(client: mqtt.Client, userdata: object, sock: object) -> None:
     """Small MQTT packets must not wait ~40 ms for Nagle's algorithm: latency is the product."""
     with contextlib.suppress(OSError, AttributeError):  # not TCP (e.g. a websocket wrapper)
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # type: ignore[attr-defined]
