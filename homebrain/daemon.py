@@ -115,11 +115,11 @@ class Daemon:
             ready = threading.Event()
             self._spawn(lambda: run_simulator(self.loaded, self._sim_stop, ready), "simulator")
             ready.wait(10)
-        if self.prompt is not None:
-            self._spawn(self._read_prompt, "prompt")
         devices = len(cfg.devices)
         self.notifier.ready(f"{devices} devices, broker {cfg.mqtt.host}:{cfg.mqtt.port}")
         log.info("homebrain ready: %d devices, %d sites", devices, len(cfg.sites))
+        if self.prompt is not None:
+            self._spawn(self._read_prompt, "prompt")
 
     def _spawn(self, target: Callable[[], None], name: str) -> None:
         thread = threading.Thread(target=target, name=name, daemon=True)

@@ -31,8 +31,9 @@ class EmbeddedBroker:
 
     def start(self, timeout: float = 10.0) -> None:
         self._check_port()
-        for name in ("amqtt", "transitions"):
-            logging.getLogger(name).setLevel(logging.WARNING)
+        # amqtt is chatty, even about messages to clients that just left on shutdown
+        logging.getLogger("amqtt").setLevel(logging.ERROR)
+        logging.getLogger("transitions").setLevel(logging.WARNING)
         self._thread = threading.Thread(target=self._run, name="embedded-broker", daemon=True)
         self._thread.start()
         if not self._started.wait(timeout):
