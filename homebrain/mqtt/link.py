@@ -68,7 +68,7 @@ class MqttLink:
             info = client.publish(self.status_topic, b"offline", qos=1, retain=True)
             with contextlib.suppress(RuntimeError, ValueError):
                 info.wait_for_publish(timeout)
-            self._wait_outbox(timeout)
+            self.wait_outbox_empty(timeout)
             client.disconnect()
         self._dropped.set()
         if self._thread is not None:
@@ -87,10 +87,12 @@ class MqttLink:
     def alive(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
 
-    def _wait_outbox(self, timeout: float) -> None:
+    def wait_outbox_empty(self, timeout: float) -> bool:
+        """Wait until every message was acknowledged by the broker (or the link dropped)."""
         deadline = time.monotonic() + timeout
         while len(self.outbox) and time.monotonic() < deadline and self._connected.is_set():
             time.sleep(0.01)
+        return len(self.outbox) == 0
 
     # ---- publishing ------------------------------------------------------
     def publish(
