@@ -8,33 +8,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from homebrain.config.schema import DeviceConfig, HomebrainConfig
+from homebrain.yamlsource import Loc, Located, Problem, SourceError, read_located
 
-Loc = tuple[str | int, ...]
-
-
-@dataclass(frozen=True)
-class ConfigProblem:
-    file: str
-    line: int | None
-    path: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+ConfigProblem = Problem
 
 
-class ConfigError(Exception):
-    def __init__(self, problems: list[ConfigProblem]):
-        self.problems = problems
-        noun = "problem" if len(problems) == 1 else "problems"
-        super().__init__(
-            f"{len(problems)} config {noun}:\n" + "\n".join(f"  {p}" for p in problems)
-        )
+class ConfigError(SourceError):
+    what = "config"
 
 
 @dataclass
@@ -50,38 +33,6 @@ class LoadedConfig:
             if device.id == entity_id:
                 return device
         raise KeyError(entity_id)
-
-
-class _Located:
-    """YAML data plus the line of every key path in it."""
-
-    def __init__(self) -> None:
-        self.lines: dict[Loc, int] = {}
-        self.duplicates: list[tuple[Loc, int]] = []
-        self._scalars = yaml.SafeLoader("")
-
-    def build(self, node: yaml.Node, loc: Loc) -> Any:
-        self.lines.setdefault(loc, node.start_mark.line + 1)
-        if isinstance(node, yaml.MappingNode):
-            out: dict[Any, Any] = {}
-            for key_node, value_node in node.value:
-                key = self.build(key_node, (*loc, "<key>"))
-                if isinstance(key, list | dict):
-                    key = str(key)
-                if key in out:
-                    self.duplicates.append(((*loc, key), key_node.start_mark.line + 1))
-                self.lines[(*loc, key)] = key_node.start_mark.line + 1
-                out[key] = self.build(value_node, (*loc, key))
-            return out
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, (*loc, i)) for i, item in enumerate(node.value)]
-        return self._scalars.construct_object(node, deep=True)
-
-    def line(self, loc: Loc) -> int | None:
-        for end in range(len(loc), -1, -1):
-            if loc[:end] in self.lines:
-                return self.lines[loc[:end]]
-        return None
 
 
 def _path_text(loc: Loc, data: Any) -> str:
@@ -156,20 +107,11 @@ def load_config(path: str | Path) -> LoadedConfig:
     path = Path(path)
     name = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError([ConfigProblem(name, None, "", f"cannot read: {exc.strerror}")]) from None
-    except UnicodeDecodeError:
-        raise ConfigError([ConfigProblem(name, None, "", "not UTF-8 text")]) from None
-    located = _Located()
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = located.build(node, ()) if node is not None else {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ConfigError([ConfigProblem(name, line, "", f"invalid YAML: {problem}")]) from None
+        data, located = read_located(path)
+    except SourceError as exc:
+        raise ConfigError(exc.problems) from None
+    if data is None:
+        data = {}
     if not isinstance(data, dict):
         raise ConfigError(
             [
@@ -243,7 +185,7 @@ def _without_invalid(
 
 
 def _pydantic_problem(
-    name: str, located: _Located, data: Any, loc: Loc, error: dict[str, Any]
+    name: str, located: Located, data: Any, loc: Loc, error: dict[str, Any]
 ) -> ConfigProblem:
     kind = error["type"]
     path_text = _path_text(loc, data)
@@ -262,7 +204,7 @@ def _pydantic_problem(
 
 def _cross_check(
     name: str,
-    located: _Located,
+    located: Located,
     data: Any,
     config: HomebrainConfig,
     profiles: dict[str, Any],

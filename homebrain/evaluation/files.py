@@ -38,11 +38,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from homebrain.config.loader import LoadedConfig, did_you_mean
 from homebrain.domains import DOMAINS, CommandError
 from homebrain.turns import TurnContext
+from homebrain.yamlsource import Loc, Located, Problem, SourceError, read_located
 
 # Expectation kinds.
 COMMANDS = "commands"  # {entity_id: {field: value}}: exactly these entities, with these fields
@@ -56,28 +55,12 @@ DIALOGUE_KEYS = ("name", "context", "turns")
 TOP_KEYS = ("tests", "dialogues")
 INTENT_KEYS = ("intent", "slots")
 
-Loc = tuple[str | int, ...]
+
+EvalProblem = Problem
 
 
-@dataclass(frozen=True)
-class EvalProblem:
-    file: str
-    line: int | None
-    where: str
-    message: str
-
-    def __str__(self) -> str:
-        at = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{at}: {self.where}: {self.message}" if self.where else f"{at}: {self.message}"
-
-
-class EvalFileError(Exception):
-    def __init__(self, problems: list[EvalProblem]):
-        self.problems = problems
-        noun = "problem" if len(problems) == 1 else "problems"
-        super().__init__(
-            f"{len(problems)} evaluation file {noun}:\n" + "\n".join(f"  {p}" for p in problems)
-        )
+class EvalFileError(SourceError):
+    what = "evaluation file"
 
 
 @dataclass
@@ -153,46 +136,6 @@ def turn_context(context: dict[str, Any]) -> TurnContext:
     )
 
 
-# --- YAML with line numbers -------------------------------------------------------------------
-
-
-class _Lines:
-    def __init__(self) -> None:
-        self.lines: dict[Loc, int] = {}
-        self.duplicates: list[tuple[Loc, int]] = []
-        self._scalars = yaml.SafeLoader("")
-
-    def build(self, node: yaml.Node, loc: Loc) -> Any:
-        self.lines.setdefault(loc, node.start_mark.line + 1)
-        if isinstance(node, yaml.MappingNode):
-            out: dict[Any, Any] = {}
-            for key_node, value_node in node.value:
-                key = self.build(key_node, (*loc, "<key>"))
-                if isinstance(key, list | dict):
-                    key = str(key)
-                if key in out:
-                    self.duplicates.append(((*loc, key), key_node.start_mark.line + 1))
-                self.lines[(*loc, key)] = key_node.start_mark.line + 1
-                out[key] = self.build(value_node, (*loc, key))
-            return out
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, (*loc, i)) for i, item in enumerate(node.value)]
-        if (
-            isinstance(node, yaml.ScalarNode)
-            and node.tag == "tag:yaml.org,2002:bool"
-            and node.style is None
-            and node.value.lower() not in ("true", "false")
-        ):
-            return node.value  # on/off/yes/no stay words (YAML 1.2)
-        return self._scalars.construct_object(node, deep=True)
-
-    def line(self, loc: Loc) -> int | None:
-        for end in range(len(loc), -1, -1):
-            if loc[:end] in self.lines:
-                return self.lines[loc[:end]]
-        return None
-
-
 def _kind(value: Any) -> str:
     if value is None:
         return "nothing"
@@ -209,7 +152,7 @@ def _kind(value: Any) -> str:
 class _Reader:
     """Turns one file's data into dataclasses, collecting every problem."""
 
-    def __init__(self, path: Path, lines: _Lines) -> None:
+    def __init__(self, path: Path, lines: Located) -> None:
         self.path = path
         self.name = str(path)
         self.lines = lines
@@ -501,21 +444,9 @@ def load_eval_file(path: str | Path) -> EvalFile:
     path = Path(path)
     name = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise EvalFileError([EvalProblem(name, None, "", f"cannot read: {exc.strerror}")]) from None
-    except UnicodeDecodeError:
-        raise EvalFileError([EvalProblem(name, None, "", "not UTF-8 text")]) from None
-    lines = _Lines()
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = lines.build(node, ()) if node is not None else None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise EvalFileError(
-            [EvalProblem(name, mark.line + 1 if mark else None, "", f"invalid YAML: {problem}")]
-        ) from None
+        data, lines = read_located(path, words_for_bools=True)  # "on"/"off" are states here
+    except SourceError as exc:
+        raise EvalFileError(exc.problems) from None
     reader = _Reader(path, lines)
     for loc, line in lines.duplicates:
         reader.problems.append(
