@@ -1,0 +1,1 @@
+"""Off-device training: corpus, model, export (needs the `train` extra for torch)."""
