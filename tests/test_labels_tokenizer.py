@@ -45,7 +45,10 @@ def test_unseen_names_share_subword_buckets() -> None:
 
 
 def test_hash_is_stable_across_processes() -> None:
-    code = "from homebrain.understanding.tokenizer import Tokenizer; print(Tokenizer().features('kitchen'))"
+    code = (
+        "from homebrain.understanding.tokenizer import Tokenizer; "
+        "print(Tokenizer().features('kitchen'))"
+    )
     runs = {
         subprocess.run(
             [sys.executable, "-c", code],
