@@ -1,0 +1,166 @@
+"""From tagged spans (what a learned model marks) to the slots the resolver and dialogue use.
+
+The grammar matcher fills slots directly; a tagger only says "these words are
+a device, these a room, this a value". Turning span text into the same slots
+(a name the home knows, a room id, a number with its unit, a colour, a mode)
+is done here, against the home's own names, so the model never has to know
+them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+from rapidfuzz import fuzz, process
+
+from homebrain.home import Home
+from homebrain.understanding import vocabulary as V
+from homebrain.understanding.normalize import clean
+from homebrain.understanding.numbers import ordinal, parse_quantities, tokenize
+
+
+class SpanLike(Protocol):
+    slot_type: str
+    start: int
+    end: int
+    text: str
+
+
+class SlotFiller:
+    """Fills slots for one home; fuzzy matching tolerates ASR-damaged names."""
+
+    def __init__(self, home: Home, fuzzy_cutoff: float = 85.0) -> None:
+        self.home = home
+        self.cutoff = fuzzy_cutoff
+        self.entity_names: dict[str, str] = {}
+        for entity in home.entities.values():
+            for name in entity.names:
+                self.entity_names.setdefault(clean(name), name)
+        self.room_names: dict[str, str] = {}
+        for room in home.rooms.values():
+            for name in (*room.names, room.id.replace("_", " ")):
+                self.room_names.setdefault(clean(name), room.id)
+
+    def _match(self, text: str, choices: dict[str, Any]) -> Any | None:
+        key = clean(text)
+        if key in choices:
+            return choices[key]
+        if not key or not choices:
+            return None
+        best = process.extractOne(key, list(choices), scorer=fuzz.ratio, score_cutoff=self.cutoff)
+        return choices[best[0]] if best else None
+
+    def fill(self, spans: Sequence[SpanLike], tokens: Sequence[str]) -> dict[str, Any]:
+        slots: dict[str, Any] = {}
+        names: list[str] = []
+        rooms: list[str] = []
+        for index, span in enumerate(spans):
+            kind, text = span.slot_type, span.text
+            if kind == "device":
+                self._device(text, slots, names, rooms)
+            elif kind == "room":
+                room = self._match(text, self.room_names)
+                if room is not None and room not in rooms:
+                    rooms.append(room)
+                elif room is None and clean(text) in V.WHOLE_HOME:
+                    slots["whole_home"] = True
+            elif kind == "value":
+                unit_text = _adjacent_unit(spans, index)
+                self._value(f"{text} {unit_text}".strip(), slots)
+            elif kind == "unit" and "unit" not in slots:
+                found = parse_quantities(["1", *tokenize(text)])
+                if found and found[0].unit:
+                    slots["unit"] = found[0].unit
+            elif kind == "color":
+                self._color(text, slots)
+            elif kind == "mode":
+                mode = V.MODES.get(clean(text))
+                if mode:
+                    slots["mode"] = mode
+            elif kind == "attribute":
+                attribute = V.ATTRIBUTES.get(clean(text))
+                if attribute:
+                    slots["attribute"] = attribute
+            elif kind in ("anaphor", "deixis"):
+                slots["ref"] = clean(text) or True
+            elif kind == "scope":
+                word = clean(text)
+                if word.startswith("except") or word in ("but", "apart from"):
+                    slots["except"] = True
+                else:
+                    slots["all"] = True
+                    if word in ("everything", "everywhere"):
+                        slots["whole_home"] = True
+            elif kind.startswith("custom_"):
+                slots[kind.removeprefix("custom_")] = text
+        if names:
+            slots["name"] = names[0]
+            if len(names) > 1:
+                slots["names"] = names
+        if rooms:
+            slots["room"] = rooms[0]
+            if len(rooms) > 1:
+                slots["rooms"] = rooms
+        for token in tokens:
+            rank = ordinal(token)
+            if rank is not None:
+                slots["ordinal"] = rank
+                break
+        return slots
+
+    def _device(self, text: str, slots: dict[str, Any], names: list[str], rooms: list[str]) -> None:
+        name = self._match(text, self.entity_names)
+        if name is not None:
+            if name not in names:
+                names.append(name)
+            return
+        words = clean(text).split()
+        # the longest device word in the span ("garage door" before "door"); what precedes
+        # it may be a room said inside the device phrase ("bedroom lights")
+        for size in (2, 1):
+            for start in range(len(words) - size, -1, -1):
+                phrase = " ".join(words[start : start + size])
+                word = V.DEVICE_WORDS.get(phrase)
+                if word is None:
+                    continue
+                slots.setdefault("device", phrase)
+                slots.setdefault("domain", word.domain)
+                if word.plural:
+                    slots["plural"] = True
+                prefix = " ".join(words[:start])
+                room = self._match(prefix, self.room_names) if prefix else None
+                if room is not None and room not in rooms:
+                    rooms.append(room)
+                return
+
+    def _value(self, text: str, slots: dict[str, Any]) -> None:
+        key = clean(text)
+        if key in V.PERCENT_WORDS:
+            slots.setdefault("value", V.PERCENT_WORDS[key])
+            slots.setdefault("unit", "%")
+            return
+        found = parse_quantities(tokenize(text))
+        if found:
+            slots.setdefault("value", found[0].number)
+            if found[0].unit:
+                slots.setdefault("unit", found[0].unit)
+
+    def _color(self, text: str, slots: dict[str, Any]) -> None:
+        key = clean(text)
+        if key in V.COLORS:
+            slots["color"] = V.COLORS[key]
+        elif key in V.COLOR_TEMPS:
+            slots["color_temp"] = V.COLOR_TEMPS[key]
+        else:
+            best = self._match(key, dict(V.COLORS))
+            if best is not None:
+                slots["color"] = best
+
+
+def _adjacent_unit(spans: Sequence[SpanLike], index: int) -> str:
+    if index + 1 < len(spans):
+        following = spans[index + 1]
+        if following.slot_type == "unit" and following.start == spans[index].end:
+            return following.text
+    return ""
