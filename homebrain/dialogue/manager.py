@@ -21,7 +21,9 @@ from homebrain.turns import ACTION, ANSWER, ASK, REJECTED, UNKNOWN, Decision, Tu
 from homebrain.understanding import vocabulary as V
 from homebrain.understanding.intent import OUT_OF_DOMAIN, Intent
 from homebrain.understanding.matcher import Matcher
+from homebrain.understanding.model_recogniser import DialogueState
 from homebrain.understanding.normalize import normalize
+from homebrain.understanding.recogniser import Recogniser
 from homebrain.understanding.resolve import (
     AMBIGUOUS,
     INCOMPATIBLE,
@@ -31,6 +33,7 @@ from homebrain.understanding.resolve import (
 )
 
 from .commands import (
+    REQUIRED_SLOT,
     OutOfRange,
     Unsupported,
     confirm_key,
@@ -51,6 +54,18 @@ _NOT_COMMANDS = frozenset({"answer", "affirm", "deny", "cancel", OUT_OF_DOMAIN})
 _TARGET_SLOTS = ("name", "names", "room", "rooms", "domain", "device")
 _VALUE_SLOTS = ("value", "unit", "color", "color_temp", "mode")
 _MAX_OPTIONS = 6
+
+# The value a pending question waits for, in labels.PENDING_SLOTS' words.
+_PENDING_SLOT = {
+    "set_temperature": "temperature",
+    "set_brightness": "brightness",
+    "set_position": "position",
+    "set_percentage": "percentage",
+    "set_volume": "volume",
+    "set_color": "color",
+    "set_color_temp": "color_temp",
+    "set_mode": "mode",
+}
 
 
 @dataclass
@@ -85,6 +100,7 @@ class _Session:
     expired: bool = False  # a question timed out since the last turn
     referents: list[str] = field(default_factory=list)
     referents_at: float = 0.0
+    last_intent: str | None = None
 
 
 def spoken_name(entity: Entity) -> str:
@@ -119,7 +135,7 @@ class DialogueManager:
         *,
         referent_timeout: float = 300.0,
         sensitive_confidence: float = 0.9,
-        matcher: Matcher | None = None,
+        matcher: Recogniser | None = None,
         resolver: Resolver | None = None,
     ) -> None:
         self.home = home
@@ -129,7 +145,7 @@ class DialogueManager:
         self.referent_timeout = referent_timeout
         self.sensitive_confidence = sensitive_confidence
         self.clock = clock
-        self.matcher = matcher or Matcher(home)
+        self.matcher: Recogniser = matcher or Matcher(home)
         self.resolver = resolver or Resolver(home)
         self._sessions: dict[str, _Session] = {}
 
@@ -145,7 +161,13 @@ class DialogueManager:
         if not norm.ok:
             return Decision(None, [], self._say(f"rejected_{norm.rejected}"), REJECTED)
         site_room = self.home.room_of_site(context.site or self.home.default_site)
-        intent = self.matcher.recognise(text, site_room)
+        vision = context.extra.get("vision")
+        intent = self.matcher.recognise(
+            text,
+            site_room,
+            dialogue=self._dialogue_state(session),
+            vision=vision if isinstance(vision, dict) else None,
+        )
         asr = context.extra.get("asr_confidence")
         if isinstance(asr, int | float) and not isinstance(asr, bool):
             intent.confidence *= max(0.0, min(1.0, float(asr)))
@@ -405,6 +427,7 @@ class DialogueManager:
             )
             return Decision(intent, [], question, ASK)
         self._remember(session, intent.targets, now)
+        session.last_intent = intent.name
         return Decision(intent, commands, response, ACTION)
 
     def _ask_which(
@@ -451,6 +474,19 @@ class DialogueManager:
     def _remember(self, session: _Session, targets: list[str], now: float) -> None:
         session.referents = list(targets)
         session.referents_at = now
+
+    def _dialogue_state(self, session: _Session) -> DialogueState:
+        """The conversation as the learned model sees it (the grammar ignores it)."""
+        pending = session.pending
+        last_domain = session.referents[0].split(".", 1)[0] if session.referents else "none"
+        last_intent = session.last_intent or "none"
+        if pending is None:
+            return DialogueState(last_domain=last_domain, last_intent=last_intent)
+        slot = "target" if pending.kind == WHICH else "none"
+        if pending.kind == VALUE:
+            need = REQUIRED_SLOT.get(pending.intent.name)
+            slot = _PENDING_SLOT.get(pending.intent.name, "none") if need else "none"
+        return DialogueState(pending.kind, slot, last_domain, pending.intent.name)
 
 
 def _is_command(intent: Intent) -> bool:

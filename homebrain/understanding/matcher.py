@@ -10,6 +10,7 @@ later behind the same ``recognise(text, site_room) -> Intent`` interface.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +19,7 @@ from rapidfuzz import fuzz, process
 from homebrain.home import Home
 from homebrain.understanding import vocabulary as V
 from homebrain.understanding.intent import OUT_OF_DOMAIN, Intent
+from homebrain.understanding.model_recogniser import DialogueState
 from homebrain.understanding.normalize import clean, normalize
 from homebrain.understanding.numbers import (
     CELSIUS,
@@ -178,8 +180,18 @@ class Matcher:
 
     # -- public ---------------------------------------------------------------------------
 
-    def recognise(self, text: str, site_room: str | None = None) -> Intent:
-        """Understand one sentence; ``site_room`` is where it was heard ("in here")."""
+    def recognise(
+        self,
+        text: str,
+        site_room: str | None = None,
+        dialogue: DialogueState | None = None,
+        vision: Mapping[str, float] | None = None,
+    ) -> Intent:
+        """Understand one sentence; ``site_room`` is where it was heard ("in here").
+
+        The grammar reads words only: ``dialogue`` and ``vision`` are accepted so
+        it can stand wherever the learned model does, and ignored.
+        """
         norm = normalize(text)
         if not norm.ok:
             return Intent(OUT_OF_DOMAIN, {"rejected": norm.rejected}, EXACT, text)

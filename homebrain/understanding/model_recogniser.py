@@ -1,0 +1,74 @@
+"""The learned recogniser: the on-device model's intent and spans, as an Intent with slots.
+
+It has the grammar matcher's interface (``recognise(text, site_room, ...)``)
+plus the two inputs only a model can use: the dialogue state and the camera's
+vision vector. Torch is never imported here; the predictor is the LiteRT
+runtime (or anything with the same ``predict``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from homebrain.home import Home
+from homebrain.understanding.intent import OUT_OF_DOMAIN, Intent
+from homebrain.understanding.spans import SlotFiller, SpanLike
+from homebrain.understanding.tokenizer import words
+
+
+@dataclass(frozen=True)
+class DialogueState:
+    """What the model is told about the conversation (labels.context_vector's keywords)."""
+
+    pending_kind: str = "none"
+    pending_slot: str = "none"
+    last_domain: str = "none"
+    last_intent: str = "none"
+
+    def as_context(self) -> dict[str, str]:
+        return {
+            "pending_kind": self.pending_kind,
+            "pending_slot": self.pending_slot,
+            "last_domain": self.last_domain,
+            "last_intent": self.last_intent,
+        }
+
+
+class PredictionLike(Protocol):
+    intent: str
+    intent_confidence: float
+    spans: Sequence[SpanLike]
+
+
+class Predictor(Protocol):
+    def predict(
+        self, tokens: list[str], context: dict[str, str], vision: dict[str, float]
+    ) -> PredictionLike: ...
+
+
+class ModelRecogniser:
+    """``min_confidence``: below it the model's guess is treated as out of domain."""
+
+    def __init__(self, home: Home, predictor: Predictor, min_confidence: float = 0.5) -> None:
+        self.predictor = predictor
+        self.filler = SlotFiller(home)
+        self.min_confidence = min_confidence
+
+    def recognise(
+        self,
+        text: str,
+        site_room: str | None = None,
+        dialogue: DialogueState | None = None,
+        vision: Mapping[str, float] | None = None,
+    ) -> Intent:
+        tokens = words(text)
+        context = (dialogue or DialogueState()).as_context()
+        prediction = self.predictor.predict(tokens, context, dict(vision or {}))
+        slots = self.filler.fill(prediction.spans, tokens)
+        confidence = float(prediction.intent_confidence)
+        if prediction.intent != OUT_OF_DOMAIN and confidence < self.min_confidence:
+            slots["low_confidence"] = prediction.intent
+            return Intent(OUT_OF_DOMAIN, slots, confidence, text)
+        return Intent(prediction.intent, slots, confidence, text)
