@@ -27,10 +27,18 @@ if [ ! -x .venv/bin/python ]; then
 fi
 stamp=.venv/.homebrain-installed
 extras=""
-[ "$want_test" = 1 ] && extras="[dev]"
+# the tests train tiny models and export them to LiteRT: they need the train extra
+# (torch==2.13.0 CPU, litert-torch); the daemon alone never does
+[ "$want_test" = 1 ] && extras="[dev,train]"
 if [ ! -f "$stamp$extras" ] || [ pyproject.toml -nt "$stamp$extras" ]; then
   echo "==> installing homebrain$extras into .venv"
-  .venv/bin/python -m pip install -q --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
-  .venv/bin/python -m pip install -q -e ".$extras" 2>&1 | grep -v "^WARNING: Location" || true
+  log=$(mktemp)
+  if ! .venv/bin/python -m pip install -q --upgrade pip >"$log" 2>&1 ||
+     ! .venv/bin/python -m pip install -q -e ".$extras" >>"$log" 2>&1; then
+    grep -v "^WARNING: Location" "$log" >&2
+    echo "pip install failed (full log: $log)" >&2
+    exit 1
+  fi
+  rm -f "$log"
   .venv/bin/python -c "import homebrain" && touch "$stamp$extras"
 fi

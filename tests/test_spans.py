@@ -84,6 +84,16 @@ CASES: list[tuple[str, dict[str, str], dict[str, Any]]] = [
     ("turn this on", {"this": "deixis"}, {"ref": "this"}),
     ("the second one", {}, {"ordinal": 2}),
     ("turn the volume up", {"volume": "attribute"}, {"attribute": "set_volume"}),
+    (
+        "make it brighter",
+        {"it": "anaphor", "brighter": "attribute"},
+        {"attribute": "set_brightness"},
+    ),
+    (
+        "all lights other than the kitchen",
+        {"all": "scope", "other than": "scope"},
+        {"except": True},
+    ),
 ]
 
 

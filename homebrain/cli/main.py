@@ -101,6 +101,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--failures", type=int, default=20, help="how many failures to list (default 20)"
     )
 
+    p = sub.add_parser(
+        "train",
+        help="train, export (int8 LiteRT) and check the understanding model (train extra)",
+        description="Generate the corpus (with the config's names), train with early stopping, "
+        "export to int8 LiteRT, check parity with PyTorch and evaluate on a held-out split.",
+    )
+    p.add_argument("-c", "--config", type=Path, default=None, help="add this home's names")
+    p.add_argument("--out", type=Path, required=True, help="model bundle directory to write")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--device", choices=("cpu", "cuda"), default="cpu", help="training device")
+    p.add_argument("--report", type=Path, help="write report.md, confusion.png, figures.json here")
+    p.add_argument("--size", type=int, default=50_000, help="corpus size (default 50000)")
+    p.add_argument("--epochs", type=int, default=30, help="most epochs (early stopping)")
+    p.add_argument("--json", action="store_true", help="print the figures as JSON")
+
     p = sub.add_parser("bench", help="measure text → MQTT publish latency through a real broker")
     _config_arg(p)
     p.add_argument("-n", "--count", type=int, default=1000, help="commands to send (default 1000)")
@@ -122,6 +137,8 @@ def setup_logging(verbose: int) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     config = getattr(args, "config", None) or default_config()
+    if args.command == "train":
+        config = args.config  # the home's names are optional for training
     if args.command == "run":
         setup_logging(max(args.verbose, 1))
         from homebrain.daemon import run_daemon
@@ -149,6 +166,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         from homebrain.evaluation.cli import run_eval
 
         return run_eval(config, args.files, as_json=args.json, max_failures=args.failures)
+    if args.command == "train":
+        from homebrain.training.cli import run_train
+
+        return run_train(
+            args.config,
+            args.out,
+            seed=args.seed,
+            device=args.device,
+            report=args.report,
+            size=args.size,
+            epochs=args.epochs,
+            as_json=args.json,
+        )
     if args.command == "bench":
         from homebrain.bench.latency import run_bench
 

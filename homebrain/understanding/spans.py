@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from rapidfuzz import fuzz, process
 
 from homebrain.home import Home
+from homebrain.training.templates import RELATIVE_ATTRIBUTES  # plain data, no torch
 from homebrain.understanding import vocabulary as V
 from homebrain.understanding.normalize import clean
 from homebrain.understanding.numbers import ordinal, parse_quantities, tokenize
@@ -79,14 +80,18 @@ class SlotFiller:
                 if mode:
                     slots["mode"] = mode
             elif kind == "attribute":
-                attribute = V.ATTRIBUTES.get(clean(text))
+                word = clean(text)
+                # "brighter", "too cold" name their attribute too (the corpus tags them so)
+                attribute = V.ATTRIBUTES.get(word) or V.ATTRIBUTES.get(
+                    RELATIVE_ATTRIBUTES.get(word, "")
+                )
                 if attribute:
                     slots["attribute"] = attribute
             elif kind in ("anaphor", "deixis"):
                 slots["ref"] = clean(text) or True
             elif kind == "scope":
                 word = clean(text)
-                if word.startswith("except") or word in ("but", "apart from"):
+                if word.startswith("except") or word in ("but", "apart from", "other than"):
                     slots["except"] = True
                 else:
                     slots["all"] = True

@@ -1,0 +1,155 @@
+"""`homebrain train`: corpus → train → export int8 LiteRT → parity → evaluate → report.
+
+Needs the `train` extra (torch, litert-torch); the daemon never imports this.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from homebrain.config.loader import ConfigError, load_config
+from homebrain.config.schema import HomebrainConfig
+from homebrain.training.examples import Example
+
+
+def run_train(
+    config: Path | None,
+    out: Path,
+    *,
+    seed: int = 0,
+    device: str = "cpu",
+    report: Path | None = None,
+    size: int = 50_000,
+    epochs: int = 30,
+    as_json: bool = False,
+) -> int:
+    console = Console(stderr=True)
+    home: HomebrainConfig | None = None
+    if config is not None:
+        try:
+            home = load_config(config).config
+        except ConfigError as exc:
+            print(exc, file=sys.stderr)
+            return 2
+    try:
+        from homebrain.training.corpus import generate_corpus, intents_for, slot_types_for, split
+        from homebrain.training.export import ParityError, export_bundle
+        from homebrain.training.train import train
+    except ImportError as exc:
+        print(
+            f"training needs the train extra (pip install 'homebrain[train]'): {exc}",
+            file=sys.stderr,
+        )
+        return 2
+
+    started = time.perf_counter()
+    console.print(f"generating {size} examples (seed {seed})...")
+    examples = generate_corpus(home, size=size, seed=seed)
+    train_set, val_set = split(examples, validation=0.1, seed=seed)
+    result = train(
+        train_set,
+        val_set,
+        intents=intents_for(None),
+        slot_types=slot_types_for(None),
+        seed=seed,
+        device=device,
+        epochs=epochs,
+        progress=not as_json,
+        console=console,
+    )
+    console.print(result.summary())
+    try:
+        exported = export_bundle(result, out, val_set[:3000])
+    except ParityError as exc:
+        print(f"export failed the parity check, no model written: {exc}", file=sys.stderr)
+        return 1
+    figures = evaluate_bundle(out, val_set, report)
+    figures.update(
+        examples=len(examples),
+        train_seconds=round(result.seconds, 1),
+        total_seconds=round(time.perf_counter() - started, 1),
+        export=exported.to_json(),
+        best_epoch=result.best_epoch,
+        parameters=result.parameter_count,
+    )
+    if report is not None:
+        (report / "figures.json").write_text(json.dumps(figures, indent=2))
+    if as_json:
+        print(json.dumps(figures))
+    else:
+        show(figures, out)
+    return 0
+
+
+def evaluate_bundle(bundle: Path, examples: list[Example], report: Path | None) -> dict[str, Any]:
+    """Run the exported int8 model on held-out examples through the device runtime."""
+    from homebrain.training import report as rep
+    from homebrain.understanding.model_runtime import load_model
+
+    model = load_model(bundle)
+    gold_intents, predicted_intents, gold_tags, predicted_tags = [], [], [], []
+    for example in examples:
+        prediction = model.predict(example.tokens, example.context, example.vision)
+        gold_intents.append(example.intent)
+        predicted_intents.append(prediction.intent)
+        gold_tags.append(example.tags)
+        predicted_tags.append(prediction.tags)
+    intents = list(model.intents)
+    intent_rows = rep.intent_scores(gold_intents, predicted_intents, intents)
+    slot_rows = rep.slot_scores(gold_tags, predicted_tags, list(model.slot_types))
+    accuracy = sum(g == p for g, p in zip(gold_intents, predicted_intents, strict=True)) / max(
+        len(examples), 1
+    )
+    exact_tags = sum(g == p for g, p in zip(gold_tags, predicted_tags, strict=True)) / max(
+        len(examples), 1
+    )
+    if report is not None:
+        report.mkdir(parents=True, exist_ok=True)
+        text = "# Training report (validation split, int8 model)\n\n"
+        text += (
+            f"Intent accuracy {accuracy:.4f}; sentences with every tag right {exact_tags:.4f}\n\n"
+        )
+        text += rep.markdown_table("Intents", intent_rows) + "\n"
+        text += rep.markdown_table("Slots (exact spans)", slot_rows)
+        (report / "report.md").write_text(text)
+        matrix = rep.confusion(gold_intents, predicted_intents, intents)
+        rep.plot_confusion(matrix, intents, report / "confusion.png")
+    return {
+        "validation_examples": len(examples),
+        "intent_accuracy": round(accuracy, 4),
+        "all_tags_right": round(exact_tags, 4),
+        "intent_f1": {r.label: round(r.f1, 4) for r in intent_rows},
+        "slot_f1": {r.label: round(r.f1, 4) for r in slot_rows},
+    }
+
+
+def show(figures: dict[str, Any], out: Path) -> None:
+    console = Console()
+    table = Table(title=f"Model written to {out}")
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    export = figures["export"]
+    rows = [
+        ("examples", f"{figures['examples']}"),
+        ("parameters", f"{figures['parameters']:,}"),
+        ("best epoch", str(figures["best_epoch"])),
+        ("training time", f"{figures['train_seconds']} s"),
+        (
+            "int8 model",
+            f"{export['int8_bytes'] / 1024:.0f} KiB (float {export['float_bytes'] / 1024:.0f} KiB)",
+        ),
+        ("int8/PyTorch intent agreement", f"{export['parity']['intent_agreement']:.4f}"),
+        ("validation intent accuracy", f"{figures['intent_accuracy']:.4f}"),
+        ("validation sentences, all tags right", f"{figures['all_tags_right']:.4f}"),
+        ("total time", f"{figures['total_seconds']} s"),
+    ]
+    for name, value in rows:
+        table.add_row(name, value)
+    console.print(table)

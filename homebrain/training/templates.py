@@ -1,0 +1,2162 @@
+"""The built-in English template families of the corpus, as data, and their tiny language.
+
+A template is a string in a small language:
+
+* ``{t}``: a placeholder the corpus fills (a target phrase, a value, a room...);
+  ``{t:light}`` gives it an argument (here: the domain);
+* ``(turn|switch) on``: one of the alternatives (an empty one makes it optional);
+* ``<attribute:volume|sound>``: literal words tagged as one span of a slot type.
+
+Placeholders (filled in ``corpus.py``):
+
+======================  ====================================================
+``t``                   a target phrase for the family's domain ("the desk
+                        lamp", "the kitchen lights", "the fan in the den")
+``tb``                  a bare device phrase without room ("the lights")
+``tg``                  a group phrase ("all the lights except the kitchen")
+``ta``                  an anaphor / deixis phrase ("it", "that", "this lamp")
+``name`` ``bare`` ``bares`` ``room`` ``inroom``  the pieces of a target
+``pct`` ``temp`` ``vol`` ``pos`` ``speed``       values with optional units
+``dpct`` ``dtemp``      small changes ("ten percent", "two degrees")
+``color`` ``ct`` ``kelvin`` ``mode`` ``scene``   lights, climate, scenes
+``cu`` ``cd``           comparatives ("brighter" / "dimmer") for the domain
+``attr``                the attribute noun for the domain ("volume")
+``hot`` ``cold``        "too hot" / "too cold" words for the domain
+other names             out-of-domain fillers (``food``, ``city``...), tagged O
+======================  ====================================================
+
+Everything here is plain data so ``all_template_phrases()`` can hand the full
+list to a held-out check: an evaluation file must use phrasings that no
+template here produces.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from homebrain.understanding.tokenizer import words
+
+# ---------------------------------------------------------------------------
+# the template language
+
+
+@dataclass(frozen=True)
+class Lit:
+    text: str
+
+
+@dataclass(frozen=True)
+class Ph:
+    name: str
+    arg: str = ""
+
+
+@dataclass(frozen=True)
+class Alt:
+    options: tuple[Seq, ...]
+
+
+@dataclass(frozen=True)
+class Span:
+    slot: str
+    body: Alt
+
+
+@dataclass(frozen=True)
+class Seq:
+    items: tuple[Lit | Ph | Alt | Span, ...]
+
+
+class TemplateError(ValueError):
+    pass
+
+
+def _parse_alt(text: str, i: int, closer: str) -> tuple[Alt, int]:
+    options: list[Seq] = []
+    while True:
+        seq, i = _parse_seq(text, i, closer)
+        options.append(seq)
+        if i < len(text) and text[i] == "|":
+            i += 1
+            continue
+        return Alt(tuple(options)), i
+
+
+def _parse_seq(text: str, i: int, closer: str) -> tuple[Seq, int]:
+    items: list[Lit | Ph | Alt | Span] = []
+    buf: list[str] = []
+
+    def flush() -> None:
+        if buf:
+            items.append(Lit("".join(buf)))
+            buf.clear()
+
+    while i < len(text):
+        ch = text[i]
+        if ch == "|" or (closer and ch == closer):
+            break
+        if ch == "{":
+            end = text.find("}", i)
+            if end < 0:
+                raise TemplateError(f"unclosed '{{' in {text!r}")
+            flush()
+            name, _, arg = text[i + 1 : end].partition(":")
+            items.append(Ph(name.strip(), arg.strip()))
+            i = end + 1
+        elif ch == "(":
+            flush()
+            alt, i = _parse_alt(text, i + 1, ")")
+            if i >= len(text) or text[i] != ")":
+                raise TemplateError(f"unclosed '(' in {text!r}")
+            items.append(alt)
+            i += 1
+        elif ch == "<":
+            end = text.find(":", i)
+            if end < 0:
+                raise TemplateError(f"'<' without 'slot:' in {text!r}")
+            flush()
+            slot = text[i + 1 : end].strip()
+            alt, i = _parse_alt(text, end + 1, ">")
+            if i >= len(text) or text[i] != ">":
+                raise TemplateError(f"unclosed '<' in {text!r}")
+            items.append(Span(slot, alt))
+            i += 1
+        elif ch in ")>":
+            raise TemplateError(f"unbalanced {ch!r} in {text!r}")
+        else:
+            buf.append(ch)
+            i += 1
+    flush()
+    return Seq(tuple(items)), i
+
+
+@cache
+def parse(template: str) -> Seq:
+    """Parse a template once (cached)."""
+    seq, i = _parse_seq(template, 0, "")
+    if i != len(template):
+        raise TemplateError(f"unexpected {template[i]!r} in {template!r}")
+    return seq
+
+
+def _regex(node: Seq | Alt | Lit | Ph | Span) -> str:
+    if isinstance(node, Seq):
+        return "".join(_regex(item) for item in node.items)
+    if isinstance(node, Alt):
+        return "(?:" + "|".join(_regex(option) for option in node.options) + ")"
+    if isinstance(node, Span):
+        return _regex(node.body)
+    if isinstance(node, Ph):
+        return r"(?<!\S)\S(?:.*?\S)?(?!\S)"  # one or more whole words
+    parts = []
+    for piece in re.split(r"(\s+)", node.text.lower()):
+        if not piece:
+            continue
+        if piece.isspace():
+            parts.append(r"\s*")
+        else:
+            parts.append(r"(?<!\S)" + re.escape(" ".join(words(piece))) + r"(?!\S)")
+    return "".join(parts)
+
+
+@cache
+def template_regex(template: str) -> re.Pattern[str]:
+    """A regex matching every sentence ``template`` can give (placeholders match anything).
+
+    It matches sentences as ``tokenizer.words`` joins them with single spaces.
+    """
+    return re.compile(r"^\s*" + _regex(parse(template)) + r"\s*$")
+
+
+# ---------------------------------------------------------------------------
+# numbers as words
+
+_ONES = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
+_TENS = ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+
+
+def number_words(n: int, hyphen: bool = False, a_hundred: bool = False) -> str:
+    """0..9999 in words: 21 → "twenty one" (or "twenty-one"), 100 → "one hundred"."""
+    if n < 0:
+        return "minus " + number_words(-n, hyphen)
+    if n < 20:
+        return _ONES[n]
+    if n < 100:
+        tens, ones = divmod(n, 10)
+        if not ones:
+            return _TENS[tens]
+        return f"{_TENS[tens]}{'-' if hyphen else ' '}{_ONES[ones]}"
+    if n < 1000:
+        hundreds, rest = divmod(n, 100)
+        head = "a hundred" if hundreds == 1 and a_hundred else f"{_ONES[hundreds]} hundred"
+        if not rest:
+            return head
+        return f"{head} and {number_words(rest, hyphen)}"
+    thousands, rest = divmod(n, 1000)
+    head = f"{number_words(thousands)} thousand"
+    if not rest:
+        return head
+    if rest < 100:
+        return f"{head} and {number_words(rest, hyphen)}"
+    return f"{head} {number_words(rest, hyphen)}"
+
+
+# ---------------------------------------------------------------------------
+# value words
+
+PERCENT_UNITS: tuple[tuple[str, float], ...] = (
+    ("%", 3.0),
+    ("percent", 3.0),
+    ("per cent", 0.7),
+    ("pct", 0.2),
+)
+TEMPERATURE_UNITS: tuple[tuple[str, float], ...] = (
+    ("degrees", 4.0),
+    ("degrees celsius", 1.0),
+    ("°", 0.6),
+    ("°C", 1.0),
+    ("°c", 0.3),
+    ("celsius", 0.5),
+    ("degrees c", 0.3),
+    ("degrees centigrade", 0.1),
+)
+KELVIN_UNITS: tuple[str, ...] = ("kelvin", "k", "kelvin", "degrees kelvin")
+
+# Words that stand for a percentage (V.PERCENT_WORDS understands them all).
+PERCENT_VALUE_WORDS: tuple[str, ...] = ("half", "full", "max", "maximum")
+POSITION_VALUE_WORDS: tuple[str, ...] = ("halfway", "half way", "half")
+SPEED_VALUE_WORDS: tuple[str, ...] = ("low", "medium", "high", "max", "full", "half")
+
+COLORS_EXTRA: tuple[str, ...] = (
+    "grey",
+    "gray",
+    "crimson",
+    "lavender",
+    "coral",
+    "mint",
+    "sky blue",
+    "navy",
+    "peach",
+    "rose",
+    "lilac",
+    "salmon",
+    "aqua",
+    "emerald",
+    "scarlet",
+    "daylight white",
+)
+# Colour-temperature words (tagged as colour; V.COLOR_TEMPS turns them into mireds).
+# "warm white" is a colour (domains.COLOR_NAMES), not one of these.
+COLOR_TEMP_WORDS: tuple[str, ...] = (
+    "warm",
+    "warmest",
+    "soft white",
+    "candlelight",
+    "neutral",
+    "neutral white",
+    "natural white",
+    "cool white",
+    "cold white",
+    "cool",
+    "daylight",
+    "coolest",
+    "coldest",
+)
+MODE_WORDS: tuple[str, ...] = ("heat", "heating", "cool", "cooling", "auto", "automatic")
+
+# Relative-change words per domain: the comparative is tagged `attribute`.
+COMPARATIVES_UP: dict[str, tuple[str, ...]] = {
+    "light": ("brighter", "lighter", "more bright"),
+    "climate": ("warmer", "hotter", "toastier"),
+    "media_player": ("louder", "noisier"),
+    "fan": ("faster", "stronger", "more powerful"),
+}
+COMPARATIVES_DOWN: dict[str, tuple[str, ...]] = {
+    "light": ("dimmer", "darker", "less bright"),
+    "climate": ("cooler", "colder", "chillier"),
+    "media_player": ("quieter", "softer", "less loud"),
+    "fan": ("slower", "gentler", "weaker"),
+}
+# "it's too cold in here" → increase; the adjective is tagged `attribute`.
+TOO_WORDS_UP: dict[str, tuple[str, ...]] = {
+    "light": ("dark", "dim", "gloomy"),
+    "climate": ("cold", "chilly", "cool", "freezing"),
+    "media_player": ("quiet",),
+    "fan": (),
+}
+TOO_WORDS_DOWN: dict[str, tuple[str, ...]] = {
+    "light": ("bright", "glaring"),
+    "climate": ("hot", "warm", "stuffy", "boiling"),
+    "media_player": ("loud", "noisy"),
+    "fan": ("breezy", "windy", "draughty"),
+}
+ATTRIBUTE_NOUNS: dict[str, tuple[str, ...]] = {
+    "light": ("brightness",),
+    "climate": ("temperature", "temp"),
+    "media_player": ("volume", "sound"),
+    "fan": ("speed",),
+}
+
+# Which attribute a tagged relative word means (for whoever turns spans into slots).
+RELATIVE_ATTRIBUTES: dict[str, str] = {
+    **{w: "brightness" for w in (*COMPARATIVES_UP["light"], *COMPARATIVES_DOWN["light"])},
+    **{w: "brightness" for w in (*TOO_WORDS_UP["light"], *TOO_WORDS_DOWN["light"])},
+    **{w: "temperature" for w in (*COMPARATIVES_UP["climate"], *COMPARATIVES_DOWN["climate"])},
+    **{w: "temperature" for w in (*TOO_WORDS_UP["climate"], *TOO_WORDS_DOWN["climate"])},
+    **{w: "volume" for w in (*COMPARATIVES_UP["media_player"], *TOO_WORDS_UP["media_player"])},
+    **{w: "volume" for w in (*COMPARATIVES_DOWN["media_player"], *TOO_WORDS_DOWN["media_player"])},
+    **{w: "speed" for w in (*COMPARATIVES_UP["fan"], *COMPARATIVES_DOWN["fan"])},
+    **{w: "speed" for w in (*TOO_WORDS_UP["fan"], *TOO_WORDS_DOWN["fan"])},
+    "brightness": "brightness",
+    "temperature": "temperature",
+    "temp": "temperature",
+    "volume": "volume",
+    "sound": "volume",
+    "speed": "speed",
+}
+
+# ---------------------------------------------------------------------------
+# politeness and filler (all tagged O)
+
+POLITE_PREFIXES: tuple[tuple[str, float], ...] = (
+    ("please", 3.0),
+    ("could you", 3.0),
+    ("can you", 3.0),
+    ("could you please", 1.5),
+    ("can you please", 1.0),
+    ("would you", 1.0),
+    ("will you", 0.5),
+    ("hey", 2.0),
+    ("hey homebrain", 0.7),
+    ("ok homebrain", 0.4),
+    ("uh", 1.5),
+    ("um", 1.5),
+    ("erm", 0.5),
+    ("so", 0.6),
+    ("okay", 0.6),
+    ("ok so", 0.3),
+    ("right", 0.3),
+    ("alright", 0.3),
+    ("i want you to", 0.6),
+    ("i'd like you to", 0.5),
+    ("i need you to", 0.4),
+    ("go ahead and", 0.5),
+    ("quickly", 0.3),
+    ("hey there", 0.3),
+    ("hello", 0.3),
+    ("could you just", 0.4),
+    ("just", 0.6),
+    ("oh and", 0.3),
+    ("uh please", 0.3),
+    ("hey could you", 0.6),
+    ("computer", 0.2),
+)
+# "would you mind turning ..." needs the verb's -ing form.
+GERUND_PREFIXES: tuple[str, ...] = ("would you mind", "do you mind", "how about")
+# Prefixes that only go before a verb ("could you turn...", never "could you the kitchen one").
+VERB_PREFIXES = frozenset(
+    {
+        "could you",
+        "can you",
+        "could you please",
+        "can you please",
+        "would you",
+        "will you",
+        "i want you to",
+        "i'd like you to",
+        "i need you to",
+        "go ahead and",
+        "quickly",
+        "could you just",
+        "uh please",
+        "hey could you",
+    }
+)
+GERUNDS: dict[str, str] = {
+    "turn": "turning",
+    "switch": "switching",
+    "set": "setting",
+    "open": "opening",
+    "close": "closing",
+    "shut": "shutting",
+    "lock": "locking",
+    "unlock": "unlocking",
+    "make": "making",
+    "dim": "dimming",
+    "put": "putting",
+    "start": "starting",
+    "stop": "stopping",
+    "pause": "pausing",
+    "play": "playing",
+    "resume": "resuming",
+    "activate": "activating",
+    "raise": "raising",
+    "lower": "lowering",
+    "change": "changing",
+    "increase": "increasing",
+    "decrease": "decreasing",
+    "bring": "bringing",
+    "move": "moving",
+    "adjust": "adjusting",
+    "brighten": "brightening",
+    "kill": "killing",
+    "power": "powering",
+    "run": "running",
+    "pull": "pulling",
+    "roll": "rolling",
+    "undo": "undoing",
+}
+# Words a command starts with: only these take "could you ..." in front.
+VERBS = frozenset(GERUNDS) | frozenset(
+    [
+        "unlatch",
+        "unbolt",
+        "bolt",
+        "secure",
+        "release",
+        "resume",
+        "unpause",
+        "hit",
+        "press",
+        "carry",
+        "continue",
+        "trigger",
+        "load",
+        "recall",
+        "enable",
+        "disable",
+        "flip",
+        "flick",
+        "get",
+        "fire",
+        "boot",
+        "wake",
+        "light",
+        "illuminate",
+        "cut",
+        "tone",
+        "knock",
+        "drop",
+        "nudge",
+        "crank",
+        "bump",
+        "keep",
+        "hold",
+        "heat",
+        "warm",
+        "cool",
+        "draw",
+        "lift",
+        "halt",
+        "freeze",
+        "reverse",
+        "revert",
+        "restore",
+        "reset",
+        "take",
+        "go",
+        "apply",
+        "check",
+        "give",
+        "let",
+        "shut",
+        "unplug",
+        "kill",
+        "start",
+    ]
+)
+POLITE_SUFFIXES: tuple[tuple[str, float], ...] = (
+    ("please", 5.0),
+    ("for me", 2.0),
+    ("thanks", 2.0),
+    ("thank you", 1.5),
+    ("now", 1.5),
+    ("right now", 0.8),
+    ("please thanks", 0.3),
+    ("if you can", 0.5),
+    ("if you could", 0.4),
+    ("for me please", 0.8),
+    ("now please", 0.6),
+    ("cheers", 0.3),
+    ("asap", 0.2),
+    ("quick", 0.2),
+    ("mate", 0.2),
+    ("again", 0.3),
+    ("okay", 0.3),
+)
+FILLERS: tuple[str, ...] = ("uh", "um", "er", "erm", "hmm", "uhh", "umm", "like", "you know")
+
+# ---------------------------------------------------------------------------
+# ASR-like damage
+
+# Sound-alikes an ASR writes for a word (tags stay as they were).
+HOMOPHONES: dict[str, tuple[str, ...]] = {
+    "to": ("too", "two"),
+    "too": ("to", "two"),
+    "two": ("to", "too"),
+    "for": ("four",),
+    "four": ("for",),
+    "eight": ("ate",),
+    "right": ("write", "rite"),
+    "write": ("right",),
+    "blinds": ("blind",),
+    "blind": ("blinds",),
+    "lights": ("light's", "lites", "light"),
+    "light": ("lite", "lights"),
+    "there": ("their",),
+    "here": ("hear",),
+    "one": ("won",),
+    "off": ("of",),
+    "whole": ("hole",),
+    "by": ("buy", "bye"),
+    "no": ("know",),
+    "new": ("knew",),
+    "fan": ("fun",),
+    "heat": ("heet",),
+    "lamp": ("lamb",),
+    "lamps": ("lambs",),
+    "door": ("dore",),
+    "shades": ("shade",),
+    "curtains": ("curtain",),
+    "the": ("a", "da"),
+    "set": ("sit",),
+    "dim": ("dem",),
+    "lock": ("lok",),
+    "tv": ("t v",),
+    "ac": ("a c",),
+    "lounge": ("lunge",),
+    "hall": ("haul",),
+    "loo": ("lieu",),
+    "warmer": ("warm er",),
+    "thirty": ("thirsty",),
+    "fifteen": ("fifty",),
+    "its": ("it's",),
+    "it's": ("its",),
+    "what's": ("whats",),
+    "living": ("leaving",),
+    "bedroom": ("bed room",),
+    "playroom": ("play room",),
+    "downstairs": ("down stairs",),
+    "upstairs": ("up stairs",),
+    "hallway": ("hall way",),
+}
+# Words an ASR may swallow without changing the meaning (never slot words).
+DROPPABLE: tuple[str, ...] = (
+    "the",
+    "a",
+    "an",
+    "please",
+    "to",
+    "my",
+    "our",
+    "me",
+    "for",
+    "can",
+    "could",
+    "you",
+    "of",
+    "just",
+    "now",
+    "uh",
+    "um",
+    "hey",
+    "so",
+    "in",
+    "thanks",
+    "will",
+    "would",
+)
+
+# ---------------------------------------------------------------------------
+# command families: intent → domain → templates
+
+_ON = (
+    "turn on {t}",
+    "turn {t} on",
+    "switch on {t}",
+    "switch {t} on",
+    "{t} on",
+    "{t} on please",
+    "put {t} on",
+    "put on {t}",
+    "power on {t}",
+    "power up {t}",
+    "flip on {t}",
+    "flick {t} on",
+    "turn {t} back on",
+    "switch {t} back on",
+    "can we have {t} on",
+    "i want {t} on",
+    "i'd like {t} on",
+    "get {t} on",
+    "enable {t}",
+    "turn on {tb} {inroom}",
+    "turn {tb} on {inroom}",
+    "switch {tb} on {inroom}",
+    "(turn|switch) on {tg}",
+    "(turn|switch) {tg} on",
+    "{tg} on",
+    "let's have {t} on",
+    "{t} needs to be on",
+    "bring {t} on",
+    "(go ahead and|) (turn|switch) on {t} (now|)",
+    "(turn|switch|power) on",
+    "(turn|switch) on (please|now|)",
+)
+_ON_EXTRA: dict[str, tuple[str, ...]] = {
+    "light": (
+        "light up {t}",
+        "illuminate {t}",
+        "<device:lights> on {inroom}",
+        "<device:lights> on",
+    ),
+    "switch": ("start {t}", "start up {t}", "fire up {t}", "run {t}", "get {t} going"),
+    "fan": ("start {t}", "start up {t}", "get {t} going", "fire up {t}", "run {t}"),
+    "media_player": ("start {t}", "boot up {t}", "fire up {t}", "wake up {t}"),
+    "climate": ("start {t}", "fire up {t}", "get {t} going", "put {t} on (for a bit|)"),
+}
+_OFF = (
+    "turn off {t}",
+    "turn {t} off",
+    "switch off {t}",
+    "switch {t} off",
+    "{t} off",
+    "{t} off please",
+    "shut off {t}",
+    "shut {t} off",
+    "power off {t}",
+    "power down {t}",
+    "kill {t}",
+    "cut {t}",
+    "put {t} off",
+    "disable {t}",
+    "flick {t} off",
+    "turn {t} back off",
+    "switch {t} back off",
+    "i want {t} off",
+    "can we have {t} off",
+    "get {t} off",
+    "turn off {tb} {inroom}",
+    "turn {tb} off {inroom}",
+    "switch {tb} off {inroom}",
+    "(turn|switch) off {tg}",
+    "(turn|switch) {tg} off",
+    "{tg} off",
+    "kill {tg}",
+    "shut {tg} off",
+    "{t} can go off now",
+    "(go ahead and|) (turn|switch) off {t} (now|)",
+    "(turn|switch|power) off",
+    "(turn|switch) off (please|now|)",
+)
+_OFF_EXTRA: dict[str, tuple[str, ...]] = {
+    "light": (
+        "<device:lights> out",
+        "<device:lights> out {inroom}",
+        "<device:lights> off {inroom}",
+    ),
+    "switch": ("stop {t}", "cut the power to {t}", "unplug {t}"),
+    "fan": ("cut the power to {t}", "stop {t} (spinning|running|)"),
+    "media_player": ("shut down {t}", "power down {t}"),
+    "climate": ("shut down {t}", "stop {t} (running|)"),
+}
+
+_BRIGHTNESS = (
+    "set {t} to {pct}",
+    "set {t} <attribute:brightness> to {pct}",
+    "set the <attribute:brightness> of {t} to {pct}",
+    "set the <attribute:brightness> {inroom} to {pct}",
+    "<attribute:brightness> to {pct} {inroom}",
+    "<attribute:brightness> {pct}",
+    "set {t} at {pct}",
+    "dim {t} to {pct}",
+    "dim {t} down to {pct}",
+    "brighten {t} to {pct}",
+    "{t} to {pct}",
+    "{t} at {pct}",
+    "{t} <attribute:brightness> {pct}",
+    "{t} <attribute:brightness> to {pct}",
+    "make {t} {pct}",
+    "turn {t} to {pct}",
+    "turn {t} down to {pct}",
+    "turn {t} up to {pct}",
+    "put {t} on {pct}",
+    "put {t} at {pct}",
+    "change {t} to {pct}",
+    "change the <attribute:brightness> of {t} to {pct}",
+    "adjust {t} to {pct}",
+    "bring {t} down to {pct}",
+    "bring {t} up to {pct}",
+    "{t} {pct} please",
+    "set {t} to {pct} <attribute:brightness>",
+    "{t} at <value:full|max|maximum> <attribute:brightness>",
+    "<value:full|max|maximum> <attribute:brightness> on {t}",
+    "dim {t}",
+    "dim {t} please",
+    "can you dim {t}",
+    "set the <attribute:brightness> of {t}",
+    "change the <attribute:brightness> {inroom}",
+    "dim {tg} to {pct}",
+    "set {tg} to {pct}",
+)
+_COLOR = (
+    "make {t} {color}",
+    "turn {t} {color}",
+    "change {t} to {color}",
+    "set {t} to {color}",
+    "set {t} <attribute:colour|color> to {color}",
+    "set the <attribute:colour|color> of {t} to {color}",
+    "change the <attribute:colour|color> of {t} to {color}",
+    "change the <attribute:colour|color> {inroom} to {color}",
+    "{t} {color}",
+    "{t} to {color}",
+    "{t} in {color}",
+    "i want {t} {color}",
+    "can {t} be {color}",
+    "make {t} go {color}",
+    "switch {t} to {color}",
+    "{color} {t} please",
+    "{color} <device:light> {inroom}",
+    "make {tg} {color}",
+    "turn {tg} {color}",
+    "set {t} <attribute:colour|color> {color}",
+    "set {t} <attribute:colour|color>",
+    "change the <attribute:colour|color> of {t}",
+    "make {t} a nice {color}",
+    "go {color} {inroom}",
+)
+_COLOR_TEMP = (
+    "set {t} to {ct}",
+    "make {t} {ct}",
+    "{t} to {ct}",
+    "change {t} to {ct}",
+    "switch {t} to {ct}",
+    "turn {t} {ct}",
+    "{ct} <device:light> {inroom}",
+    "{t} to {kelvin}",
+    "set {t} to {kelvin}",
+    "change {t} to {kelvin}",
+    "set the colour temperature of {t} to {kelvin}",
+    "set the color temperature of {t} to {kelvin}",
+    "set the colour temperature of {t} to {ct}",
+    "make {tg} {ct}",
+    "set the colour temperature of {t}",
+)
+_TEMPERATURE = (
+    "set {t} to {temp}",
+    "set the <attribute:temperature|temp> to {temp}",
+    "set the <attribute:temperature> {inroom} to {temp}",
+    "<attribute:temperature> to {temp} {inroom}",
+    "<attribute:temperature> {temp}",
+    "{t} to {temp}",
+    "{t} at {temp}",
+    "turn {t} to {temp}",
+    "turn {t} up to {temp}",
+    "turn {t} down to {temp}",
+    "put {t} on {temp}",
+    "put {t} to {temp}",
+    "change {t} to {temp}",
+    "change the <attribute:temperature> to {temp}",
+    "adjust {t} to {temp}",
+    "make it {temp} {inroom}",
+    "i want it {temp} {inroom}",
+    "i'd like it to be {temp} {inroom}",
+    "heat {roomnp} to {temp}",
+    "warm {roomnp} up to {temp}",
+    "cool {roomnp} (down|) to {temp}",
+    "keep {t} at {temp}",
+    "hold {t} at {temp}",
+    "keep {roomnp} at {temp}",
+    "can you set {t} to {temp}",
+    "set {t} for {temp}",
+    "{t} {temp} please",
+    "set {t}",
+    "set the <attribute:temperature> {inroom}",
+    "change the <attribute:temperature>",
+    "adjust {t}",
+    "set {tg} to {temp}",
+    "set the <attribute:temperature> to {temp} everywhere",
+)
+_MODE = (
+    "set {t} to {mode}",
+    "set {t} to {mode} mode",
+    "put {t} on {mode}",
+    "put {t} in {mode} mode",
+    "put {t} into {mode} mode",
+    "switch {t} to {mode}",
+    "switch {t} to {mode} mode",
+    "change {t} to {mode}",
+    "change {t} to {mode} mode",
+    "{t} to {mode}",
+    "{t} {mode} mode",
+    "{t} on {mode}",
+    "{mode} mode on {t}",
+    "{mode} mode {inroom}",
+    "turn {t} to {mode}",
+    "set the mode of {t} to {mode}",
+    "set the mode {inroom} to {mode}",
+    "change the mode to {mode}",
+    "i want {t} on {mode}",
+    "set {t} mode",
+    "change the mode of {t}",
+)
+_OPEN = (
+    "open {t}",
+    "open up {t}",
+    "open {t} (all the way|fully|completely|up)",
+    "raise {t}",
+    "lift {t}",
+    "pull up {t}",
+    "pull {t} up",
+    "roll up {t}",
+    "roll {t} up",
+    "{t} up",
+    "{t} open",
+    "put {t} up",
+    "get {t} open",
+    "open {t} please",
+    "can you open {t}",
+    "open {tg}",
+    "raise {tg}",
+    "open {tb} {inroom}",
+    "draw back {t}",
+    "{t} all the way up",
+    "let {t} up",
+)
+_CLOSE = (
+    "close {t}",
+    "close {t} (all the way|fully|completely)",
+    "shut {t}",
+    "lower {t}",
+    "pull down {t}",
+    "pull {t} down",
+    "roll down {t}",
+    "roll {t} down",
+    "{t} down",
+    "{t} closed",
+    "put {t} down",
+    "bring {t} down",
+    "close {t} please",
+    "can you close {t}",
+    "close {tg}",
+    "lower {tg}",
+    "shut {tg}",
+    "close {tb} {inroom}",
+    "{t} all the way down",
+    "draw {t}",
+    "close up {t}",
+)
+_STOP = (
+    "stop {t}",
+    "halt {t}",
+    "freeze {t}",
+    "stop {t} (there|right there|now|moving)",
+    "{t} stop",
+    "hold {t} there",
+    "hold {t} right there",
+    "stop {t} where (it is|they are)",
+    "stop moving {t}",
+    "stop {tg}",
+    "stop {t} please",
+)
+_STOP_MEDIA = ("stop {t}", "stop playing on {t}", "stop the playback on {t}", "{t} stop")
+_POSITION = (
+    "set {t} to {pos}",
+    "{t} to {pos}",
+    "open {t} {pos}",
+    "open {t} to {pos}",
+    "close {t} {pos}",
+    "close {t} to {pos}",
+    "lower {t} to {pos}",
+    "raise {t} to {pos}",
+    "move {t} to {pos}",
+    "put {t} at {pos}",
+    "set the <attribute:position> of {t} to {pos}",
+    "set {t} <attribute:position> to {pos}",
+    "{t} <attribute:position> {pos}",
+    "bring {t} down to {pos}",
+    "pull {t} down to {pos}",
+    "roll {t} down to {pos}",
+    "{t} {pos} please",
+    "{t} {pos} open",
+    "adjust {t} to {pos}",
+    "set {tg} to {pos}",
+    "set {t} <attribute:position>",
+)
+_PERCENTAGE = (
+    "set {t} to {speed}",
+    "{t} to {speed}",
+    "set {t} <attribute:speed> to {speed}",
+    "set the <attribute:speed> of {t} to {speed}",
+    "{t} <attribute:speed> {speed}",
+    "{t} <attribute:speed> to {speed}",
+    "turn {t} up to {speed}",
+    "turn {t} down to {speed}",
+    "put {t} on {speed}",
+    "run {t} at {speed}",
+    "{t} on {speed}",
+    "change {t} <attribute:speed> to {speed}",
+    "change the <attribute:speed> of {t} to {speed}",
+    "set <attribute:speed> to {speed} on {t}",
+    "<device:fan> <attribute:speed> {speed}",
+    "<device:fan> <attribute:speed> to {speed} {inroom}",
+    "make {t} go {speed}",
+    "{t} at {speed}",
+    "set the <attribute:speed> of {t}",
+    "set {tg} to {speed}",
+)
+_LOCK = (
+    "lock {t}",
+    "lock up {t}",
+    "bolt {t}",
+    "secure {t}",
+    "{t} locked",
+    "lock {t} please",
+    "can you lock {t}",
+    "make sure {t} is locked",
+    "lock {tg}",
+    "bolt {tg}",
+    "secure {tg}",
+    "lock {t} for the night",
+    "lock {t} now",
+    "{t} lock",
+    "lock <scope:everything> up",
+    "lock up",
+)
+_UNLOCK = (
+    "unlock {t}",
+    "unbolt {t}",
+    "{t} unlocked",
+    "unlock {t} please",
+    "can you unlock {t}",
+    "unlatch {t}",
+    "release {t}",
+    "release the lock on {t}",
+    "unlock {tg}",
+    "{t} unlock",
+    "disengage the lock on {t}",
+)
+_PLAY = (
+    "play {t}",
+    "resume {t}",
+    "resume playback on {t}",
+    "continue playing on {t}",
+    "unpause {t}",
+    "hit play on {t}",
+    "press play on {t}",
+    "{t} play",
+    "start playing on {t}",
+    "carry on playing on {t}",
+    "resume",
+    "unpause",
+    "resume playback",
+    "press play",
+    "hit play",
+    "carry on playing",
+    "continue playback",
+    "keep playing",
+    "start it playing again",
+)
+_PAUSE = (
+    "pause {t}",
+    "pause",
+    "pause playback",
+    "pause playback on {t}",
+    "hit pause on {t}",
+    "press pause",
+    "hit pause",
+    "{t} pause",
+    "pause {t} for a second",
+    "pause {t} please",
+    "pause {tg}",
+    "hold the playback",
+    "pause the playback {inroom}",
+)
+_VOLUME = (
+    "set the <attribute:volume> to {vol}",
+    "set the <attribute:volume> (on|of) {t} to {vol}",
+    "set {t} <attribute:volume> to {vol}",
+    "{t} <attribute:volume> {vol}",
+    "{t} <attribute:volume> to {vol}",
+    "<attribute:volume> {vol} on {t}",
+    "<attribute:volume> at {vol}",
+    "<attribute:volume> {vol}",
+    "change the <attribute:volume> to {vol}",
+    "change the <attribute:volume> of {t} to {vol}",
+    "put the <attribute:volume> (at|on) {vol}",
+    "turn the <attribute:volume> (up|down) to {vol}",
+    "turn {t} (up|down) to {vol}",
+    "set {t} to {vol}",
+    "set {t} to <attribute:volume> {vol}",
+    "make the <attribute:volume> {vol}",
+    "<attribute:volume> to {vol} {inroom}",
+    "set the <attribute:volume>",
+    "change the <attribute:volume> on {t}",
+    "set {tg} to <attribute:volume> {vol}",
+)
+_SCENE = (
+    "activate {scene}",
+    "activate the {scene} scene",
+    "activate {scene} scene",
+    "start {scene}",
+    "start the {scene} scene",
+    "run {scene}",
+    "run the {scene} scene",
+    "turn on {scene}",
+    "turn on the {scene} scene",
+    "set the scene to {scene}",
+    "switch to {scene}",
+    "switch to the {scene} scene",
+    "{scene} please",
+    "{scene}",
+    "it's {scene}",
+    "time for {scene}",
+    "let's do {scene}",
+    "go to {scene}",
+    "trigger {scene}",
+    "trigger the {scene} scene",
+    "set up {scene}",
+    "set up for {scene}",
+    "load {scene}",
+    "load the {scene} scene",
+    "recall {scene}",
+    "put on {scene}",
+    "enable {scene}",
+    "{scene} scene",
+    "{scene} scene {inroom}",
+    "start {scene} {inroom}",
+    "we're doing {scene}",
+    "get ready for {scene}",
+    "can we do {scene}",
+    "apply {scene}",
+    "scene {scene}",
+)
+
+# Relative changes: one list, filled per domain ({cu}/{cd}, {attr}, {dpct}/{dtemp}).
+_INCREASE = (
+    "make {t} {cu}",
+    "make {t} a (bit|little|touch|tad|lot) {cu}",
+    "make {t} (slightly|much|way) {cu}",
+    "{t} {cu}",
+    "{t} a bit {cu}",
+    "{cu} please",
+    "{cu}",
+    "a bit {cu}",
+    "a little {cu}",
+    "(slightly|much|a lot|somewhat) {cu}",
+    "{cu} {inroom}",
+    "a bit {cu} {inroom}",
+    "make {roomnp} {cu}",
+    "turn up {t}",
+    "turn {t} up",
+    "turn {t} up a (bit|little|notch)",
+    "turn up the {attr}",
+    "turn the {attr} up",
+    "turn up the {attr} (on|of) {t}",
+    "turn the {attr} up {inroom}",
+    "turn the {attr} up a (bit|little|notch)",
+    "increase the {attr} (of|on) {t}",
+    "increase the {attr}",
+    "increase the {attr} {inroom}",
+    "raise the {attr}",
+    "raise the {attr} {inroom}",
+    "bump up the {attr}",
+    "bump {t} up",
+    "crank up {t}",
+    "crank the {attr} up",
+    "{attr} up",
+    "{attr} up a bit",
+    "more {attr}",
+    "{attr} up {delta}",
+    "{t} up {delta}",
+    "up {delta}",
+    "turn <anaphor:it> up {delta}",
+    "turn {t} up by {delta}",
+    "turn the {attr} up by {delta}",
+    "increase {t} by {delta}",
+    "increase the {attr} by {delta}",
+    "raise the {attr} by {delta}",
+    "{delta} {cu}",
+    "make {t} {delta} {cu}",
+    "{cu} by {delta}",
+    "can you make {t} {cu}",
+    "it's too {cold} {inroom}",
+    "it's (a bit|a little|way|really|) too {cold} in here",
+    "it's too {cold}",
+    "go {cu}",
+    "little {cu} please",
+    "nudge {t} up",
+    "nudge the {attr} up a bit",
+    "make {tg} {cu}",
+    "turn up {tg}",
+)
+_DECREASE = (
+    "make {t} {cd}",
+    "make {t} a (bit|little|touch|tad|lot) {cd}",
+    "make {t} (slightly|much|way) {cd}",
+    "{t} {cd}",
+    "{t} a bit {cd}",
+    "{cd} please",
+    "{cd}",
+    "a bit {cd}",
+    "a little {cd}",
+    "(slightly|much|a lot|somewhat) {cd}",
+    "{cd} {inroom}",
+    "a bit {cd} {inroom}",
+    "make {roomnp} {cd}",
+    "turn down {t}",
+    "turn {t} down",
+    "turn {t} down a (bit|little|notch)",
+    "turn down the {attr}",
+    "turn the {attr} down",
+    "turn down the {attr} (on|of) {t}",
+    "turn the {attr} down {inroom}",
+    "turn the {attr} down a (bit|little|notch)",
+    "decrease the {attr} (of|on) {t}",
+    "decrease the {attr}",
+    "reduce the {attr}",
+    "reduce the {attr} {inroom}",
+    "lower the {attr}",
+    "lower the {attr} {inroom}",
+    "drop the {attr}",
+    "knock {t} down a bit",
+    "tone down {t}",
+    "tone the {attr} down",
+    "{attr} down",
+    "{attr} down a bit",
+    "less {attr}",
+    "{attr} down {delta}",
+    "{t} down {delta}",
+    "down {delta}",
+    "turn <anaphor:it> down {delta}",
+    "turn {t} down by {delta}",
+    "turn the {attr} down by {delta}",
+    "decrease {t} by {delta}",
+    "reduce the {attr} by {delta}",
+    "lower the {attr} by {delta}",
+    "{delta} {cd}",
+    "make {t} {delta} {cd}",
+    "{cd} by {delta}",
+    "can you make {t} {cd}",
+    "it's too {hot} {inroom}",
+    "it's (a bit|a little|way|really|) too {hot} in here",
+    "it's too {hot}",
+    "go {cd}",
+    "little {cd} please",
+    "nudge {t} down",
+    "nudge the {attr} down a bit",
+    "make {tg} {cd}",
+    "turn down {tg}",
+)
+_DECREASE_LIGHT = ("dim {t} a (bit|little|touch)", "dim {t} slightly", "dim {t} a bit more")
+
+COMMAND_TEMPLATES: dict[str, dict[str, tuple[str, ...]]] = {
+    "turn_on": {
+        d: _ON + _ON_EXTRA.get(d, ()) for d in ("light", "switch", "fan", "media_player", "climate")
+    },
+    "turn_off": {
+        d: _OFF + _OFF_EXTRA.get(d, ())
+        for d in ("light", "switch", "fan", "media_player", "climate")
+    },
+    "set_brightness": {"light": _BRIGHTNESS},
+    "set_color": {"light": _COLOR},
+    "set_color_temp": {"light": _COLOR_TEMP},
+    "set_temperature": {"climate": _TEMPERATURE},
+    "set_mode": {"climate": _MODE},
+    "open": {"cover": _OPEN, "lock": ("open {t}", "open {t} please", "open up {t}")},
+    "close": {"cover": _CLOSE, "lock": ("close {t}", "shut {t}")},
+    "stop": {"cover": _STOP, "media_player": _STOP_MEDIA},
+    "set_position": {"cover": _POSITION},
+    "set_percentage": {"fan": _PERCENTAGE},
+    "lock": {"lock": _LOCK},
+    "unlock": {"lock": _UNLOCK},
+    "play": {"media_player": _PLAY},
+    "pause": {"media_player": _PAUSE},
+    "set_volume": {"media_player": _VOLUME},
+    "activate_scene": {"scene": _SCENE},
+    "increase": {d: _INCREASE for d in ("light", "climate", "media_player", "fan")},
+    "decrease": {
+        "light": _DECREASE + _DECREASE_LIGHT,
+        "climate": _DECREASE,
+        "media_player": _DECREASE,
+        "fan": _DECREASE,
+    },
+}
+
+# How often each domain is picked for an intent (the rest are 1.0).
+DOMAIN_WEIGHTS: dict[str, float] = {
+    "light": 2.0,
+    "switch": 1.0,
+    "fan": 0.8,
+    "media_player": 1.0,
+    "climate": 1.0,
+    "cover": 1.0,
+    "lock": 1.0,
+    "scene": 1.0,
+}
+# Some intents are said of a second domain only now and then ("open the front door").
+DOMAIN_OVERRIDES: dict[str, dict[str, float]] = {
+    "open": {"cover": 6.0, "lock": 1.0},
+    "close": {"cover": 8.0, "lock": 1.0},
+    "stop": {"cover": 3.0, "media_player": 1.0},
+}
+
+# ---------------------------------------------------------------------------
+# queries ({t} per domain)
+
+QUERY_TEMPLATES: dict[str, tuple[str, ...]] = {
+    "any": (
+        "is {t} on",
+        "is {t} off",
+        "is {t} still on",
+        "are {tb} on {inroom}",
+        "did i leave {t} on",
+        "did someone leave {t} on",
+        "what's {t} set to",
+        "what is {t} set to",
+        "what's the status of {t}",
+        "status of {t}",
+        "check {t}",
+        "check on {t}",
+        "is anything on {inroom}",
+        "is everything off {inroom}",
+        "which {bares} are on",
+        "which {bares} are still on",
+        "which {bares} are off",
+        "are any {bares} on {inroom}",
+        "are all the {bares} off",
+        "how many {bares} are on",
+        "tell me if {t} is on",
+        "can you check if {t} is on",
+        "is {t} running",
+        "is {t} working",
+        "what state is {t} in",
+        "whats on {inroom}",
+        "anything still on {inroom}",
+    ),
+    "light": (
+        "how bright is {t}",
+        "what's the <attribute:brightness> of {t}",
+        "what <attribute:brightness> is {t} at",
+        "what colour is {t}",
+        "what color is {t} set to",
+        "is {t} dimmed",
+    ),
+    "climate": (
+        "what's the <attribute:temperature> {inroom}",
+        "what is the <attribute:temperature> {inroom}",
+        "what's the <attribute:temperature> set to",
+        "what <attribute:temperature> is it {inroom}",
+        "how warm is it {inroom}",
+        "how cold is it {inroom}",
+        "how hot is the {room}",
+        "is {t} heating",
+        "what mode is {t} in",
+        "what's {t} at",
+        "is {t} on heat",
+        "what's the current <attribute:temperature>",
+        "<attribute:temperature> {inroom}",
+        "how many degrees is it {inroom}",
+        "is the {room} warm",
+    ),
+    "cover": (
+        "is {t} open",
+        "is {t} closed",
+        "are {tb} open {inroom}",
+        "are {tb} up or down",
+        "did i close {t}",
+        "is {t} shut",
+        "how far open is {t}",
+        "what <attribute:position> is {t} at",
+        "are all the {bares} closed",
+        "which {bares} are open",
+    ),
+    "lock": (
+        "is {t} locked",
+        "is {t} unlocked",
+        "did i lock {t}",
+        "did someone lock {t}",
+        "are all the {bares} locked",
+        "is everything locked",
+        "are the doors locked",
+        "which {bares} are unlocked",
+        "is {t} open",
+        "check that {t} is locked",
+    ),
+    "media_player": (
+        "what's playing on {t}",
+        "what is playing {inroom}",
+        "is {t} playing",
+        "is {t} paused",
+        "what's the <attribute:volume> on {t}",
+        "how loud is {t}",
+        "what <attribute:volume> is {t} at",
+    ),
+    "fan": (
+        "what <attribute:speed> is {t} on",
+        "how fast is {t} going",
+        "what's the <attribute:speed> of {t}",
+    ),
+    "switch": ("is {t} plugged in", "has {t} finished"),
+    "scene": ("which scene is on", "what scene is active", "is {scene} on"),
+}
+
+# ---------------------------------------------------------------------------
+# undo, confirmations, cancel
+
+UNDO_TEMPLATES: tuple[str, ...] = (
+    "undo",
+    "undo {ta}",
+    "undo the last (thing|command|change)",
+    "put {ta} back",
+    "put {ta} back (how|the way) it was",
+    "put {ta} back the way they were",
+    "revert",
+    "revert {ta}",
+    "revert the last change",
+    "go back",
+    "go back to how it was",
+    "change {ta} back",
+    "change {ta} back please",
+    "take {ta} back",
+    "reverse {ta}",
+    "reverse the last (thing|command)",
+    "oops undo {ta}",
+    "oops (that was wrong|wrong one|my mistake) undo {ta}",
+    "no undo {ta}",
+    "can you undo {ta}",
+    "undo what you just did",
+    "set {ta} back",
+    "set {ta} back to before",
+    "restore {ta}",
+    "restore the previous setting",
+    "switch {ta} back",
+    "turn {ta} back to how it was",
+    "make {ta} like before",
+    "back to how it was",
+    "that was wrong put {ta} back",
+    "cancel the last (thing|change|command)",
+    "undo the last (thing|change) you did",
+    "reset {ta} to before",
+)
+
+AFFIRM_PHRASES: tuple[str, ...] = (
+    "yes",
+    "yeah",
+    "yep",
+    "yup",
+    "yea",
+    "sure",
+    "sure thing",
+    "ok",
+    "okay",
+    "alright",
+    "all right",
+    "do it",
+    "go ahead",
+    "go for it",
+    "please do",
+    "yes please",
+    "yes do it",
+    "yes go ahead",
+    "yeah go on",
+    "go on",
+    "go on then",
+    "absolutely",
+    "definitely",
+    "of course",
+    "correct",
+    "that's right",
+    "that's correct",
+    "right",
+    "confirm",
+    "confirmed",
+    "i confirm",
+    "affirmative",
+    "certainly",
+    "yes i'm sure",
+    "i'm sure",
+    "yes i am sure",
+    "yes please do",
+    "yes that's fine",
+    "that's fine",
+    "fine",
+    "fine by me",
+    "sounds good",
+    "perfect",
+    "proceed",
+    "yes proceed",
+    "do it now",
+    "yes {ta}",
+    "yes do {ta}",
+    "yes {verb} {ta}",
+    "yeah {verb} {ta}",
+    "sure {verb} {ta}",
+    "yes {verb} {ta} please",
+    "yep thanks",
+    "yes thanks",
+    "yes thank you",
+    "uh yes",
+    "um yeah",
+    "mm hmm",
+    "uh huh",
+    "yes yes",
+    "yeah sure",
+    "ok do it",
+    "okay go ahead",
+    "make it so",
+    "let's do it",
+    "why not",
+    "you bet",
+    "indeed",
+)
+# verbs used in "yes, unlock it" (a confirmation, not a new command)
+CONFIRM_VERBS: dict[str, tuple[str, ...]] = {
+    "unlock": ("unlock",),
+    "lock": ("lock",),
+    "open": ("open",),
+    "close": ("close", "shut"),
+    "turn_on": ("turn on", "do"),
+    "turn_off": ("turn off", "do"),
+}
+DENY_PHRASES: tuple[str, ...] = (
+    "no",
+    "nope",
+    "nah",
+    "no thanks",
+    "no thank you",
+    "don't",
+    "don't do it",
+    "don't do that",
+    "no don't",
+    "no don't do it",
+    "no don't {verb} {ta}",
+    "don't {verb} {ta}",
+    "no leave {ta}",
+    "leave {ta} (locked|closed|as it is|alone)",
+    "no keep {ta} (locked|closed|shut)",
+    "negative",
+    "not now",
+    "no not now",
+    "not yet",
+    "absolutely not",
+    "definitely not",
+    "certainly not",
+    "i said no",
+    "wrong",
+    "that's wrong",
+    "no that's wrong",
+    "incorrect",
+    "no way",
+    "no no",
+    "no no no",
+    "uh no",
+    "um no",
+    "nah leave it",
+    "nope not that",
+    "please don't",
+    "better not",
+    "i don't think so",
+    "rather not",
+    "no i changed my mind",
+    "no wait",
+    "hold on no",
+    "no {ta} stays (locked|closed|shut)",
+)
+CANCEL_PHRASES: tuple[str, ...] = (
+    "cancel",
+    "cancel that",
+    "cancel it",
+    "cancel please",
+    "never mind",
+    "nevermind",
+    "never mind then",
+    "oh never mind",
+    "stop",
+    "stop it",
+    "stop that",
+    "forget it",
+    "forget about it",
+    "forget that",
+    "forget i said anything",
+    "abort",
+    "abort that",
+    "scratch that",
+    "leave it",
+    "no stop",
+    "stop stop",
+    "quit",
+    "exit",
+    "nothing",
+    "it doesn't matter",
+    "doesn't matter",
+    "don't bother",
+    "don't worry about it",
+    "ignore that",
+    "ignore me",
+    "disregard that",
+    "just forget it",
+    "cancel the (question|request|command)",
+    "stop listening",
+    "that's all",
+    "nothing thanks",
+    "nothing never mind",
+    "oh forget it",
+    "never mind it's fine",
+    "skip it",
+    "drop it",
+    "call it off",
+    "cancel everything",
+)
+
+# ---------------------------------------------------------------------------
+# follow-ups
+
+# pending value question → the answer phrases ({v}: the value for the pending slot)
+VALUE_ANSWERS: tuple[str, ...] = (
+    "{v}",
+    "{v}",
+    "{v}",
+    "{v} please",
+    "to {v}",
+    "make it {v}",
+    "set it to {v}",
+    "let's say {v}",
+    "let's go with {v}",
+    "about {v}",
+    "around {v}",
+    "maybe {v}",
+    "uh {v}",
+    "um {v} please",
+    "{v} thanks",
+    "just {v}",
+    "{v} would be good",
+    "{v} is fine",
+    "try {v}",
+    "go with {v}",
+    "put it on {v}",
+    "put it at {v}",
+    "i'd say {v}",
+    "hmm {v}",
+    "{v} i think",
+    "oh {v}",
+)
+# pending "which one?" → answers
+WHICH_ANSWERS: tuple[str, ...] = (
+    "the {room} one",
+    "the one in the {room}",
+    "the one {inroom}",
+    "{room}",
+    "the {room}",
+    "in the {room}",
+    "the {room} {bare}",
+    "the {bare} in the {room}",
+    "the {name}",
+    "{name}",
+    "the {name} please",
+    "the (first|second|third|last|other) one",
+    "(first|second|third|last) one",
+    "the (first|second|third|last) (one|{bare})",
+    "(first|second|third|last)",
+    "<scope:both>",
+    "<scope:both> of them",
+    "<scope:both> please",
+    "<scope:all> of them",
+    "<scope:all> of them please",
+    "<scope:all>",
+    "<scope:all> the {bares}",
+    "<scope:everything>",
+    "<scope:every> one",
+    "<scope:each> of them",
+    "{ta:one}",
+    "{ta:one} please",
+    "the {room} one please",
+    "uh the {room} one",
+    "the {name} {inroom}",
+    "the {room} and the {room}",
+    "the {name} and the {name}",
+    "not the {room} one the {room} one",
+    "<scope:all> except the {room} one",
+)
+# "and the bedroom too" → the last intent again with a new room or device
+REPEAT_TEMPLATES: tuple[str, ...] = (
+    "and the {room} too",
+    "and the {room}",
+    "the {room} too",
+    "the {room} as well",
+    "and the {room} as well",
+    "same for the {room}",
+    "same in the {room}",
+    "same thing in the {room}",
+    "do the same in the {room}",
+    "do the same for the {room}",
+    "also the {room}",
+    "also in the {room}",
+    "and in the {room}",
+    "and {inroom} too",
+    "now the {room}",
+    "now do the {room}",
+    "what about the {room}",
+    "and the {room} please",
+    "the {room} also",
+    "and the {name} too",
+    "and the {name}",
+    "the {name} as well",
+    "same for the {name}",
+    "also the {name}",
+    "and the {room} {bare} too",
+    "the {room} {bares} as well",
+    "and the {bares} {inroom}",
+    "and {ta:one} too",
+    "do the {room} too",
+    "and <room:upstairs> too",
+    "and <room:downstairs>",
+    "and {roomnp} too",
+    "ditto for the {room}",
+    "again for the {room}",
+    "repeat that for the {room}",
+    "same again {inroom}",
+)
+# Intents that "and the bedroom too" can repeat, with the domain they were said of.
+REPEATABLE: dict[str, tuple[str, ...]] = {
+    "turn_on": ("light", "switch", "fan", "media_player", "climate"),
+    "turn_off": ("light", "switch", "fan", "media_player", "climate"),
+    "set_brightness": ("light",),
+    "set_color": ("light",),
+    "set_color_temp": ("light",),
+    "set_temperature": ("climate",),
+    "set_mode": ("climate",),
+    "open": ("cover",),
+    "close": ("cover",),
+    "set_position": ("cover",),
+    "set_percentage": ("fan",),
+    "lock": ("lock",),
+    "increase": ("light", "climate", "media_player", "fan"),
+    "decrease": ("light", "climate", "media_player", "fan"),
+    "pause": ("media_player",),
+    "set_volume": ("media_player",),
+    "query": ("light", "climate", "cover", "lock"),
+}
+
+# Commands about "it"/"them"/"that" (the last thing, or what the camera sees pointed at).
+ANAPHOR_TEMPLATES: dict[str, tuple[tuple[str, str], ...]] = {
+    # intent → (domain, template)
+    "turn_on": (
+        ("any", "turn {ta} on"),
+        ("any", "switch {ta} on"),
+        ("any", "turn on {ta}"),
+        ("any", "{ta} on"),
+        ("any", "turn {ta} back on"),
+        ("any", "put {ta} on"),
+        ("any", "power {ta} on"),
+        ("any", "can you turn {ta} on"),
+    ),
+    "turn_off": (
+        ("any", "turn {ta} off"),
+        ("any", "switch {ta} off"),
+        ("any", "turn off {ta}"),
+        ("any", "{ta} off"),
+        ("any", "turn {ta} back off"),
+        ("any", "kill {ta}"),
+        ("any", "shut {ta} off"),
+        ("any", "power {ta} down"),
+    ),
+    "set_brightness": (
+        ("light", "dim {ta} to {pct}"),
+        ("light", "set {ta} to {pct}"),
+        ("light", "make {ta} {pct}"),
+        ("light", "{ta} to {pct}"),
+        ("light", "brighten {ta} to {pct}"),
+        ("light", "dim {ta}"),
+        ("light", "set {ta} <attribute:brightness> to {pct}"),
+    ),
+    "set_color": (
+        ("light", "make {ta} {color}"),
+        ("light", "turn {ta} {color}"),
+        ("light", "change {ta} to {color}"),
+        ("light", "set {ta} to {color}"),
+    ),
+    "set_color_temp": (
+        ("light", "make {ta} {ct}"),
+        ("light", "set {ta} to {ct}"),
+        ("light", "change {ta} to {kelvin}"),
+    ),
+    "set_temperature": (
+        ("climate", "set {ta} to {temp}"),
+        ("climate", "turn {ta} to {temp}"),
+        ("climate", "put {ta} on {temp}"),
+        ("climate", "change {ta} to {temp}"),
+    ),
+    "set_mode": (
+        ("climate", "set {ta} to {mode}"),
+        ("climate", "put {ta} on {mode}"),
+        ("climate", "switch {ta} to {mode} mode"),
+    ),
+    "open": (
+        ("cover", "open {ta}"),
+        ("cover", "open {ta} up"),
+        ("cover", "raise {ta}"),
+        ("cover", "pull {ta} up"),
+        ("cover", "open {ta} (fully|all the way)"),
+    ),
+    "close": (
+        ("cover", "close {ta}"),
+        ("cover", "shut {ta}"),
+        ("cover", "lower {ta}"),
+        ("cover", "pull {ta} down"),
+    ),
+    "stop": (("cover", "stop {ta}"), ("cover", "stop {ta} there"), ("media_player", "stop {ta}")),
+    "set_position": (
+        ("cover", "set {ta} to {pos}"),
+        ("cover", "open {ta} {pos}"),
+        ("cover", "move {ta} to {pos}"),
+    ),
+    "set_percentage": (
+        ("fan", "set {ta} to {speed}"),
+        ("fan", "put {ta} on {speed}"),
+        ("fan", "turn {ta} (up|down) to {speed}"),
+    ),
+    "lock": (("lock", "lock {ta}"), ("lock", "lock {ta} up"), ("lock", "bolt {ta}")),
+    "unlock": (("lock", "unlock {ta}"), ("lock", "unbolt {ta}")),
+    "play": (("media_player", "play {ta}"), ("media_player", "resume {ta}")),
+    "pause": (("media_player", "pause {ta}"), ("media_player", "pause {ta} for a bit")),
+    "set_volume": (
+        ("media_player", "set {ta} to <attribute:volume> {vol}"),
+        ("media_player", "turn {ta} (up|down) to {vol}"),
+        ("media_player", "set the <attribute:volume> of {ta} to {vol}"),
+    ),
+    "increase": (
+        ("relative", "make {ta} {cu}"),
+        ("relative", "make {ta} a bit {cu}"),
+        ("relative", "turn {ta} up"),
+        ("relative", "turn {ta} up a bit"),
+        ("relative", "turn {ta} up {delta}"),
+        ("relative", "{ta} {cu}"),
+        ("relative", "bump {ta} up"),
+    ),
+    "decrease": (
+        ("relative", "make {ta} {cd}"),
+        ("relative", "make {ta} a bit {cd}"),
+        ("relative", "turn {ta} down"),
+        ("relative", "turn {ta} down a bit"),
+        ("relative", "turn {ta} down {delta}"),
+        ("relative", "{ta} {cd}"),
+        ("relative", "dim {ta} a bit"),
+    ),
+    "query": (
+        ("any", "is {ta} on"),
+        ("any", "is {ta} off"),
+        ("any", "what's {ta} set to"),
+        ("cover", "is {ta} open"),
+        ("lock", "is {ta} locked"),
+    ),
+    "activate_scene": (("scene", "activate {ta}"), ("scene", "run {ta} again")),
+}
+
+# ---------------------------------------------------------------------------
+# out of domain: all tagged O, whatever device-ish words they contain
+
+OOD_SENTENCES: tuple[str, ...] = (
+    # weather
+    "what's the weather going to be",
+    "will it rain today",
+    "is it going to rain tomorrow",
+    "is it sunny out",
+    "how hot will it be this afternoon",
+    "what's the forecast for the weekend",
+    "do i need an umbrella",
+    "is it windy outside",
+    "will it snow tonight",
+    "what's the temperature outside",
+    "how cold is it outside",
+    "what's the weather in {city}",
+    "is it raining in {city}",
+    "when is sunset today",
+    "what time is sunrise",
+    "what's the pollen count",
+    "what's the humidity outside",
+    "is there a storm coming",
+    # music and media requests (content, not a device)
+    "play some {genre}",
+    "play {genre} music",
+    "play music by {artist}",
+    "play {artist}",
+    "play the new {artist} album",
+    "put on some {genre}",
+    "play my playlist",
+    "play something relaxing",
+    "play the radio station {station}",
+    "play a song",
+    "play the latest episode of my podcast",
+    "shuffle my music",
+    "skip this song",
+    "next track",
+    "what song is this",
+    "who sings this",
+    "add this song to my favourites",
+    "play the song about {food}",
+    "i love this song",
+    "play some music",
+    "play songs from the eighties",
+    "play white noise",
+    "play an audiobook",
+    # chit chat
+    "how's it going",
+    "how are you today",
+    "what's your name",
+    "who made you",
+    "are you a robot",
+    "do you like me",
+    "good job",
+    "you're great",
+    "you're useless",
+    "i'm bored",
+    "i'm tired",
+    "i'm hungry",
+    "hello there",
+    "hi",
+    "good afternoon",
+    "what can you do",
+    "thank you very much",
+    "thanks a lot",
+    "i love you",
+    "what's up",
+    "how old are you",
+    "where do you live",
+    "are you listening",
+    "sing me a song",
+    "say something funny",
+    "tell me something interesting",
+    "do you dream",
+    "let's chat",
+    "what do you think about {topic}",
+    "i had a long day",
+    "my {person} is coming over later",
+    "we're having {food} for dinner",
+    # jokes, trivia, knowledge
+    "tell me a funny joke",
+    "know any jokes",
+    "make me laugh",
+    "tell me a riddle",
+    "what is the capital of {country}",
+    "who is the president of {country}",
+    "how tall is mount everest",
+    "how far away is the moon",
+    "what's the speed of light",
+    "who wrote hamlet",
+    "when was the eiffel tower built",
+    "how many legs does a spider have",
+    "what's the meaning of life",
+    "what does {word} mean",
+    "how do you spell {word}",
+    "translate {word} into french",
+    "what's {n} times {n}",
+    "what is {n} plus {n}",
+    "convert {n} miles to kilometres",
+    "how many ounces in a pound",
+    "who won the match last night",
+    "what's the score in the {team} game",
+    "when do the {team} play next",
+    "how did the {team} do",
+    "what's the population of {city}",
+    "what's the stock price of apple",
+    "how much is a bitcoin",
+    "what's the latest news",
+    "read me the headlines",
+    "any news today",
+    # time and date
+    "what time is it now",
+    "what's the time",
+    "what day is it",
+    "what's the date today",
+    "what's the date tomorrow",
+    "when is christmas",
+    "how many days until {holiday}",
+    "what time is it in {city}",
+    "is it a bank holiday today",
+    "what year is it",
+    # timers, alarms, reminders, calendar
+    "set a timer for {n} minutes",
+    "set an alarm for {n} am",
+    "wake me up at {n}",
+    "remind me to {chore}",
+    "remind me to {chore} tomorrow",
+    "remind me at {n} to {chore}",
+    "what's on my calendar",
+    "do i have any meetings today",
+    "add {event} to my calendar",
+    "cancel my {n} o'clock meeting",
+    "how long is left on the timer",
+    "snooze the alarm",
+    "start a stopwatch",
+    # shopping and lists
+    "add {food} to the shopping list",
+    "put {food} on my shopping list",
+    "what's on my shopping list",
+    "add {chore} to my to do list",
+    "order some {food}",
+    "order {food} for delivery",
+    "buy more {food}",
+    "i need to buy {item}",
+    "we're out of {food}",
+    "reorder {item}",
+    "where's my package",
+    "track my order",
+    "how much does {item} cost",
+    # communication
+    "call {person}",
+    "phone {person}",
+    "text {person} that i'm on my way",
+    "send a message to {person}",
+    "read my messages",
+    "any new emails",
+    "email {person} about {event}",
+    "video call {person}",
+    # recipes, food
+    "how do i make {food}",
+    "give me a recipe for {food}",
+    "how long do i boil an egg",
+    "what should i cook tonight",
+    "how many calories in {food}",
+    "make me some {food}",
+    "cook me some {food}",
+    "i want {food}",
+    "find a recipe with {food}",
+    # navigation, travel
+    "how long will it take to get to {city}",
+    "what's the traffic like",
+    "directions to the nearest {place}",
+    "when's the next train to {city}",
+    "is my flight on time",
+    "book a taxi",
+    "find a {place} near me",
+    # device-ish statements that are not commands
+    "i bought a new {bare} yesterday",
+    "the {room} is a mess",
+    "the {room} needs cleaning",
+    "my door is red",
+    "my {bare} is broken",
+    "the {name} was expensive",
+    "i love the {room}",
+    "where did i put my keys",
+    "i left my phone in the {room}",
+    "the {bare} in the {room} is really old",
+    "we should paint the {room} {color}",
+    "i want to buy a {color} {bare}",
+    "my {person} turned the {bare} off yesterday",
+    "the {bare} has been flickering all week",
+    "i need a new {bare} for the {room}",
+    "the {room} is my favourite room",
+    "who left the {room} door open",
+    "the {name} is making a weird noise",
+    "that {bare} looks nice",
+    "i'm going to the {room}",
+    "i'll be in the {room}",
+    "the kids are in the {room}",
+    "the cat is sleeping in the {room}",
+    "the dog knocked over the {bare}",
+    "the {bare} was on sale",
+    "did you see my glasses in the {room}",
+    "the {room} floor is wet",
+    "we need to fix the {bare}",
+    "how much power does the {name} use",
+    "how do i install a {bare}",
+    "what brand is the {name}",
+    "the {bare} is too expensive",
+    "open a bottle of wine",
+    "open my email",
+    "open the garage sale website",
+    "close the deal",
+    "close your eyes",
+    "lock in the answer",
+    "turn the page",
+    "turn around",
+    "turn left at the lights",
+    "switch to english",
+    "set the table",
+    "set up a meeting",
+    "set a reminder",
+    "play a game",
+    "play chess with me",
+    "pause for thought",
+    "stop being silly",
+    "start a new game",
+    "it's cold outside today",
+    "it was hot yesterday",
+    "the lights in the city are beautiful",
+    "the heating bill was huge",
+    "i'm watching tv",
+    "the tv show was great",
+    "what's on tv tonight",
+    "record the football",
+    "how do i reset the {name}",
+    "who turned the {bare} on",
+    "why is the {bare} on",
+    "when did the {bare} turn on",
+    "the fan club meets on tuesday",
+    "my mum is a fan of {artist}",
+    "i'm a big fan",
+    "the light at the end of the tunnel",
+    "that's a bright idea",
+    "lock screen",
+    "the blinds guy is coming tomorrow",
+    "we need new curtains",
+    "the door bell rang",
+    "someone is at the door",
+    "knock knock",
+    # negated or conditional commands: nothing may happen
+    "don't turn on {t}",
+    "don't turn off {t}",
+    "do not turn on {t}",
+    "don't open {t}",
+    "never unlock {t}",
+    "don't touch {t}",
+    "please don't switch {t} on",
+    "i didn't say turn on {t}",
+    "turn on {t} tomorrow at {n}",
+    "turn off {t} in {n} minutes",
+    "if it gets dark turn on {t}",
+    "turn on {t} when i get home",
+    "remind me to turn off {t}",
+    "should i turn on {t}",
+    "shall we turn off {t}",
+    "i wonder if {t} is broken",
+    "maybe later turn on {t}",
+    "i forgot to turn off {t} at work",
+    "my friend turned on {t} at her house",
+    # gibberish and fragments
+    "{gibberish}",
+    "{gibberish} {gibberish}",
+    "{gibberish} {gibberish} {gibberish}",
+    "the the the",
+    "and then",
+    "what",
+    "huh",
+    "pardon",
+    "sorry what",
+    "hmm",
+    "testing testing",
+    "one two three testing",
+    "is this thing on",
+    "can you hear me",
+    "blah blah blah",
+    "la la la",
+    "hello hello",
+    "ok google",
+    "alexa",
+    "hey siri",
+)
+OOD_FILL: dict[str, tuple[str, ...]] = {
+    "city": (
+        "london", "paris", "new york", "tokyo", "berlin", "madrid", "sydney", "toronto",
+        "dublin", "rome", "mumbai", "cairo", "oslo", "lisbon", "chicago", "manchester",
+    ),
+    "genre": (
+        "rock", "classical", "hip hop", "pop", "country", "blues", "reggae",
+        "techno", "lofi", "folk", "metal", "soul", "indie", "disco", "ambient",
+    ),
+    "artist": (
+        "taylor swift", "the beatles", "queen", "adele", "miles davis", "beyonce", "coldplay",
+        "abba", "mozart", "bob marley", "radiohead", "ed sheeran", "nina simone", "drake",
+    ),
+    "station": ("bbc radio one", "classic fm", "kiss", "npr", "radio four"),
+    "food": (
+        "milk", "eggs", "bread", "pasta", "coffee beans", "bananas",
+        "cheese", "tomatoes", "sushi", "curry", "pancakes", "burgers", "butter", "rice",
+        "apples", "cereal", "soup", "tacos", "cookies", "salad", "noodles",
+    ),
+    "item": (
+        "batteries", "light bulbs", "phone chargers", "toilet paper", "kettle descaler",
+        "dish soap", "lamp shades", "socks", "birthday candles", "printer ink",
+    ),
+    "person": (
+        "my mum", "dad", "grandma", "sarah", "john", "my sister", "my brother", "the doctor",
+        "the office", "alex", "priya", "tom", "my boss", "the plumber", "jessica",
+    ),
+    "country": ("france", "japan", "brazil", "canada", "kenya", "india", "norway", "peru"),
+    "team": ("yankees", "lakers", "arsenal", "chelsea", "patriots", "warriors", "united"),
+    "topic": ("football", "politics", "the weather", "cats", "space", "robots", "art"),
+    "word": ("serendipity", "ubiquitous", "lamp", "ephemeral", "door", "light", "quixotic"),
+    "holiday": ("christmas", "easter", "halloween", "my birthday", "new year", "summer"),
+    "chore": (
+        "take the bins out", "water the plants", "call the dentist", "buy stamps",
+        "pick up the kids", "feed the cat", "pay the bills", "take my pills",
+    ),
+    "event": ("lunch with sam", "the dentist", "a meeting on friday", "the school play"),
+    "place": ("pharmacy", "petrol station", "supermarket", "coffee shop", "hospital", "gym"),
+}  # fmt: skip
+
+# ---------------------------------------------------------------------------
+# what all of the above is, for held-out checks
+
+
+def all_template_phrases() -> tuple[str, ...]:
+    """Every template string of every built-in family (placeholders unexpanded)."""
+    phrases: list[str] = []
+    for by_domain in COMMAND_TEMPLATES.values():
+        for templates in by_domain.values():
+            phrases.extend(templates)
+    for templates in QUERY_TEMPLATES.values():
+        phrases.extend(templates)
+    for pairs in ANAPHOR_TEMPLATES.values():
+        phrases.extend(t for _, t in pairs)
+    phrases.extend(UNDO_TEMPLATES)
+    phrases.extend(AFFIRM_PHRASES)
+    phrases.extend(DENY_PHRASES)
+    phrases.extend(CANCEL_PHRASES)
+    phrases.extend(VALUE_ANSWERS)
+    phrases.extend(WHICH_ANSWERS)
+    phrases.extend(REPEAT_TEMPLATES)
+    phrases.extend(OOD_SENTENCES)
+    return tuple(dict.fromkeys(phrases))
+
+
+def _has_literal_words(node: Seq | Alt | Lit | Ph | Span) -> bool:
+    if isinstance(node, Lit):
+        return bool(words(node.text))
+    if isinstance(node, Seq):
+        return any(_has_literal_words(item) for item in node.items)
+    if isinstance(node, Alt):
+        return any(_has_literal_words(option) for option in node.options)
+    if isinstance(node, Span):
+        return _has_literal_words(node.body)
+    return False
+
+
+def matching_templates(sentence: str, with_words_only: bool = True) -> list[str]:
+    """The built-in templates ``sentence`` could have come from (placeholders match anything).
+
+    Placeholders match any words, so a template made only of placeholders
+    ("{t} {color}") matches almost anything: those are left out unless
+    ``with_words_only`` is False. Use this to find the *phrasings* an evaluation
+    sentence shares with the training templates, and judge the hits.
+    """
+    text = " ".join(words(sentence))
+    return [
+        t
+        for t in all_template_phrases()
+        if (not with_words_only or _has_literal_words(parse(t))) and template_regex(t).match(text)
+    ]
