@@ -20,6 +20,7 @@ from homebrain.messages import DeviceCommand, MqttMessage
 from homebrain.profiles.base import ProfileError
 from homebrain.state.mirror import StateMirror
 from homebrain.turns import ACTION, ANSWER, TurnContext, TurnResult
+from homebrain.understanding.model_recogniser import ModelRecogniser
 
 log = logging.getLogger("homebrain.pipeline")
 
@@ -51,6 +52,11 @@ class Pipeline:
         self.loaded = loaded
         self.home = Home.from_config(loaded.config)
         self.responses = Responses(loaded.config.responses)
+        recogniser = None
+        if loaded.model is not None:
+            recogniser = ModelRecogniser(
+                self.home, loaded.model, loaded.config.understanding.min_confidence
+            )
         self.dialogue = DialogueManager(
             self.home,
             mirror.get,
@@ -58,6 +64,7 @@ class Pipeline:
             question_timeout=loaded.config.dialogue.question_timeout,
             clock=clock,
             referent_timeout=loaded.config.dialogue.referent_timeout,
+            matcher=recogniser,
         )
 
     def site_of(self, context: TurnContext) -> str:

@@ -182,3 +182,36 @@ def test_check_config_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
 def test_devices_of_the_wrong_shape(tmp_path: Path) -> None:
     found = problems(tmp_path, BASE.split("devices:")[0] + "devices: 3\n")
     assert any("devices" in p and "list" in p for p in found), found
+
+
+def test_model_recogniser_loads_the_shipped_model(tmp_path: Path) -> None:
+    path = tmp_path / "home.yaml"
+    path.write_text(BASE + "understanding: {recogniser: model}\n")
+    loaded = load_config(path)
+    assert loaded.model is not None and "out_of_domain" in loaded.model.intents
+
+
+def test_missing_model_stops_start_up(tmp_path: Path) -> None:
+    found = problems(tmp_path, BASE + "understanding:\n  recogniser: model\n  model: nowhere\n")
+    assert any("home.yaml:16" in p and "model not found" in p for p in found), found
+
+
+def test_corrupt_model_stops_start_up(tmp_path: Path) -> None:
+    import shutil
+
+    from homebrain.models import DEFAULT_MODEL
+
+    bundle = Path(shutil.copytree(DEFAULT_MODEL, tmp_path / "model"))
+    data = bytearray((bundle / "model.tflite").read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    (bundle / "model.tflite").write_bytes(bytes(data))
+    found = problems(tmp_path, BASE + "understanding: {recogniser: model, model: model}\n")
+    assert any("understanding.model" in p and ("corrupt" in p or "sha256" in p) for p in found), (
+        found
+    )
+
+
+def test_unknown_recogniser(tmp_path: Path) -> None:
+    found = problems(tmp_path, BASE + "understanding: {recogniser: neural}\n")
+    wanted = "'grammar' or 'model'"
+    assert any("understanding.recogniser" in p and wanted in p for p in found), found

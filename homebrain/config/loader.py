@@ -27,6 +27,7 @@ class LoadedConfig:
     path: Path
     config: HomebrainConfig
     profiles: dict[str, Any]
+    model: Any = None  # the loaded intent model runtime, when understanding.recogniser is model
 
     def device(self, entity_id: str) -> DeviceConfig:
         for device in self.config.devices:
@@ -148,8 +149,9 @@ def load_config(path: str | Path) -> LoadedConfig:
             )
             profiles = {}
         problems.extend(_cross_check(name, located, data, config, profiles, path.parent, raw_index))
+        model = _load_model(name, located, config, path.parent, problems)
         if not problems:
-            return LoadedConfig(path=path, config=config, profiles=profiles)
+            return LoadedConfig(path=path, config=config, profiles=profiles, model=model)
     problems.sort(key=lambda p: (p.line or 0, p.path))
     raise ConfigError(problems)
 
@@ -182,6 +184,27 @@ def _without_invalid(
         return HomebrainConfig.model_validate(cleaned), kept
     except ValidationError:
         return None, None
+
+
+def _load_model(
+    name: str, located: Located, config: HomebrainConfig, base: Path, problems: list[Problem]
+) -> Any:
+    """Load the intent model now, so a missing or broken one stops start-up with a reason."""
+    understanding = config.understanding
+    if understanding.recogniser != "model":
+        return None
+    from homebrain.models import DEFAULT_MODEL
+    from homebrain.understanding.model_runtime import ModelError, load_model
+
+    where = understanding.model or DEFAULT_MODEL
+    if not where.is_absolute():
+        where = base / where
+    try:
+        return load_model(where)
+    except ModelError as exc:
+        loc: Loc = ("understanding", "model") if understanding.model else ("understanding",)
+        problems.append(Problem(name, located.line(loc), ".".join(map(str, loc)), str(exc)))
+        return None
 
 
 def _pydantic_problem(

@@ -118,6 +118,19 @@ class DialogueConfig(Strict):
     referent_timeout: float = Field(300.0, gt=0)
 
 
+class UnderstandingConfig(Strict):
+    recogniser: str = Field("grammar", description="grammar (rules) or model (the learned model)")
+    model: Path | None = Field(None, description="model bundle directory; default: the shipped one")
+    min_confidence: float = Field(0.5, ge=0, le=1)
+
+    @field_validator("recogniser")
+    @classmethod
+    def _kind(cls, value: str) -> str:
+        if value not in ("grammar", "model"):
+            raise ValueError("'grammar' or 'model'")
+        return value
+
+
 class HomebrainConfig(Strict):
     mqtt: MqttConfig = MqttConfig()
     rooms: dict[str, RoomConfig] = {}
@@ -127,6 +140,7 @@ class HomebrainConfig(Strict):
     simulate: bool = Field(False, description="run simulated devices inside the daemon (demo)")
     profile_dirs: list[Path] = []
     dialogue: DialogueConfig = DialogueConfig()
+    understanding: UnderstandingConfig = UnderstandingConfig()
     responses: dict[str, str] = {}
     log_level: str = "INFO"
 

@@ -1,0 +1,39 @@
+"""`homebrain train` as a user runs it, on a small corpus: bundle, parity, report."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from homebrain.cli.main import main
+from homebrain.understanding.model_runtime import load_model
+
+
+def test_train_writes_bundle_and_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out, report = tmp_path / "model", tmp_path / "report"
+    code = main(
+        [
+            "train", "--config", str(ROOT / "configs" / "demo.yaml"), "--out", str(out),
+            "--report", str(report), "--size", "2500", "--epochs", "4", "--seed", "3", "--json",
+        ]
+    )  # fmt: skip
+    assert code == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["export"]["parity"]["intent_agreement"] >= 0.99
+    assert 0.0 <= figures["intent_accuracy"] <= 1.0
+    assert set(figures["slot_f1"]) >= {"device", "room", "value"}
+    assert (report / "confusion.png").read_bytes()[:4] == b"\x89PNG"
+    assert "| out_of_domain |" in (report / "report.md").read_text()
+    model = load_model(out)  # the device runtime reads what training wrote
+    assert "affirm" in model.intents and model.predict("turn on the kitchen light").intent
+
+
+def test_train_reports_a_bad_config(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("rooms: [\n")
+    assert main(["train", "--config", str(bad), "--out", str(tmp_path / "m")]) == 2
+    assert "invalid YAML" in capsys.readouterr().err
+    assert not (tmp_path / "m").exists()
