@@ -6,6 +6,7 @@ Needs the `train` extra (torch, litert-torch); the daemon never imports this.
 from __future__ import annotations
 
 import json
+import logging
 import sys
 import time
 from pathlib import Path
@@ -31,6 +32,8 @@ def run_train(
     as_json: bool = False,
 ) -> int:
     console = Console(stderr=True)
+    # torchao (pulled in by litert-torch) warns about CUDA kernels a CPU box never has
+    logging.getLogger("torchao").setLevel(logging.ERROR)
     home: HomebrainConfig | None = None
     if config is not None:
         try:
