@@ -14,6 +14,7 @@ from typing import Protocol
 
 from homebrain.home import Home
 from homebrain.understanding.intent import OUT_OF_DOMAIN, Intent
+from homebrain.understanding.normalize import strip_markup
 from homebrain.understanding.spans import SlotFiller, SpanLike
 from homebrain.understanding.tokenizer import words
 
@@ -63,7 +64,9 @@ class ModelRecogniser:
         dialogue: DialogueState | None = None,
         vision: Mapping[str, float] | None = None,
     ) -> Intent:
-        tokens = words(text)
+        # markup and stuttered words are not speech; the model never saw them in training
+        raw = words(strip_markup(text))
+        tokens = [w for i, w in enumerate(raw) if i == 0 or w != raw[i - 1]]
         context = (dialogue or DialogueState()).as_context()
         prediction = self.predictor.predict(tokens, context, dict(vision or {}))
         slots = self.filler.fill(prediction.spans, tokens)

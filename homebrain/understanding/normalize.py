@@ -99,13 +99,17 @@ def _symbols_to_words(text: str) -> str:
     return text
 
 
-def clean(text: str) -> str:
-    """Lower-case words, digits and decimal points only; no refusal logic (see ``normalize``)."""
+def strip_markup(text: str) -> str:
+    """Text without HTML/XML tags, entities and Markdown link syntax (NFKC-normalised)."""
     text = unicodedata.normalize("NFKC", text)
     text = _MD_LINK.sub(r"\1", text)
     text = _TAG.sub(" ", text)
-    text = _ENTITY.sub(" ", text)
-    text = text.lower()
+    return _ENTITY.sub(" ", text)
+
+
+def clean(text: str) -> str:
+    """Lower-case words, digits and decimal points only; no refusal logic (see ``normalize``)."""
+    text = strip_markup(text).lower()
     text = _THOUSANDS.sub("", text)
     text = _DECIMAL_COMMA.sub(".", text)
     text = _symbols_to_words(text)
