@@ -11,7 +11,7 @@ builds them:
   as the value's context (HA does the same, so "turn on the TV" infers the
   domain media_player);
 - ``area``: every room name and alias → the room id;
-- ``floor``: ``"<floor> floor"`` → the floor id, for rooms that have one;
+- ``floor``: the floor id as words and ``"<floor> floor"`` → the floor id;
 - the satellite's room (the test's ``site``, or the config's default site, as
   homebrain uses) is passed as hassil's ``intent_context["area"]``, as HA passes
   the satellite's area.
@@ -178,8 +178,10 @@ class HassilRecogniser:
         ]
         floors = {r.floor for r in self.home.rooms.values() if r.floor}
         floor_values = [
-            (f if "floor" in f.lower() else f"{f.replace('_', ' ')} floor", f)
+            (text, f)
             for f in sorted(floors)
+            for text in dict.fromkeys((f.replace("_", " "), f"{f.replace('_', ' ')} floor"))
+            if not text.endswith("floor floor")
         ]
         self.slot_lists = {
             "name": TextSlotList.from_tuples(names, allow_template=False, name="name"),
