@@ -20,6 +20,23 @@ def secured_broker(tmp_path: Path, extra: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(["mosquitto", "-c", str(conf)], stderr=subprocess.DEVNULL)
 
 
+def endpoint(port: int) -> Mosquitto:
+    """Host and port of a broker started here with its own config (write_config reads them)."""
+    broker = Mosquitto.__new__(Mosquitto)
+    broker.host, broker.port = "127.0.0.1", port
+    return broker
+
+
+def assert_refused(config: Path) -> None:
+    """The daemon starts, is refused by the broker, never counts as connected, stops cleanly."""
+    daemon = Daemon(load_config(config))
+    daemon.start()
+    try:
+        assert not daemon.link.wait_connected(2)
+    finally:
+        daemon.stop()
+
+
 def passwords(tmp_path: Path) -> Path:
     file = tmp_path / "passwd"
     subprocess.run(["mosquitto_passwd", "-c", "-b", str(file), "homebrain", "s3cret"], check=True)
@@ -35,8 +52,7 @@ def test_password_file_login(tmp_path: Path) -> None:
     try:
         wait_port(port, up=True)
         (tmp_path / "pw").write_text("s3cret\n")
-        broker = Mosquitto.__new__(Mosquitto)
-        broker.host, broker.port = "127.0.0.1", port
+        broker = endpoint(port)
         config = write_config(tmp_path, broker, username="homebrain", password_file="pw")
         daemon = Daemon(load_config(config))
         daemon.start()
@@ -50,12 +66,7 @@ def test_password_file_login(tmp_path: Path) -> None:
 
         # a wrong password: refused, logged, never "connected"
         (tmp_path / "pw").write_text("wrong\n")
-        daemon = Daemon(load_config(config))
-        daemon.start()
-        try:
-            assert not daemon.link.wait_connected(2)
-        finally:
-            daemon.stop()
+        assert_refused(config)
     finally:
         proc.terminate()
         proc.wait(5)
@@ -127,8 +138,7 @@ def test_tls_with_ca_verification(tmp_path: Path) -> None:
     )
     try:
         wait_port(port, up=True)
-        broker = Mosquitto.__new__(Mosquitto)
-        broker.host, broker.port = "127.0.0.1", port
+        broker = endpoint(port)
         config = write_config(tmp_path, broker, tls={"ca_file": str(ca)})
         daemon = Daemon(load_config(config))
         daemon.start()
@@ -144,12 +154,7 @@ def test_tls_with_ca_verification(tmp_path: Path) -> None:
         other_dir.mkdir()
         other_ca, _, _ = make_certs(other_dir)
         config = write_config(tmp_path, broker, tls={"ca_file": str(other_ca)})
-        daemon = Daemon(load_config(config))
-        daemon.start()
-        try:
-            assert not daemon.link.wait_connected(2)
-        finally:
-            daemon.stop()
+        assert_refused(config)
     finally:
         proc.terminate()
         proc.wait(5)
