@@ -110,6 +110,17 @@ def test_unknown_device_phrase_gives_no_name() -> None:
     assert SlotFiller(demo_home()).fill(spans, tokens) == {}
 
 
+def test_name_completed_from_untagged_words_before_the_span() -> None:
+    """A model that tagged only "light" in "the counter light" still names the right entity."""
+    tokens = words("turn on the counter light")
+    slots = SlotFiller(demo_home()).fill([Span("device", 4, 5, "light")], tokens)
+    assert slots.get("name") == "counter light"
+    # no exact name around the span: left as the device word, never guessed
+    tokens = words("turn on the blue light")
+    slots = SlotFiller(demo_home()).fill([Span("device", 4, 5, "light")], tokens)
+    assert "name" not in slots and slots["device"] == "light"
+
+
 def test_two_rooms() -> None:
     spans, tokens = spans_of(
         "lights in the kitchen and the bedroom",

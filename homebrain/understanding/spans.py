@@ -59,6 +59,7 @@ class SlotFiller:
         for index, span in enumerate(spans):
             kind, text = span.slot_type, span.text
             if kind == "device":
+                text = self._widen_to_name(span, tokens)
                 self._device(text, slots, names, rooms)
             elif kind == "room":
                 room = self._match(text, self.room_names)
@@ -113,6 +114,20 @@ class SlotFiller:
                 slots["ordinal"] = rank
                 break
         return slots
+
+    def _widen_to_name(self, span: SpanLike, tokens: Sequence[str]) -> str:
+        """The home's own multi-word name around a device span, if the words say one exactly.
+
+        A tagger that never saw "bar cart light" may mark only "light"; the
+        home knows the name, so the untagged words just before the span (or
+        the span's own words with a room word the model split off) complete it.
+        Only an exact name counts: widening never guesses.
+        """
+        for extra in range(min(4, span.start), 0, -1):
+            phrase = " ".join(tokens[span.start - extra : span.end])
+            if clean(phrase) in self.entity_names:
+                return phrase
+        return span.text
 
     def _device(self, text: str, slots: dict[str, Any], names: list[str], rooms: list[str]) -> None:
         name = self._match(text, self.entity_names)
