@@ -13,6 +13,7 @@ from homebrain.dialogue.manager import DialogueManager
 from homebrain.dialogue.responses import DEFAULTS, Responses
 from homebrain.domains import validate_command
 from homebrain.turns import ACTION, ANSWER, ASK, REJECTED, UNKNOWN, Decision, TurnContext
+from homebrain.understanding import vocabulary as V
 from homebrain.understanding.resolve import Resolver
 
 HOME = demo_home()
@@ -606,25 +607,6 @@ def test_any_text_never_raises_and_never_moves_a_sensitive_device(
     assert not {c.entity_id for c in decision.commands} & SENSITIVE
 
 
-_AFFIRM = {
-    "yes",
-    "yeah",
-    "yea",
-    "yep",
-    "yup",
-    "sure",
-    "ok",
-    "okay",
-    "confirm",
-    "confirmed",
-    "affirmative",
-    "absolutely",
-    "definitely",
-    "correct",
-    "certainly",
-}
-
-
 @settings(max_examples=200, deadline=None)
 @given(turns=st.lists(_any_text, min_size=1, max_size=4))
 def test_sensitive_moves_only_after_a_yes_to_its_question(turns: list[str]) -> None:
@@ -636,4 +618,4 @@ def test_sensitive_moves_only_after_a_yes_to_its_question(turns: list[str]) -> N
         moved = {c.entity_id for c in decision.commands} & SENSITIVE
         if moved:
             assert asked_before is not None and asked_before["kind"] == "confirm"
-            assert set(text.lower().replace(",", " ").split()) & (_AFFIRM | {"do", "go"})
+            assert set(text.lower().replace(",", " ").split()) & (V.AFFIRM_STRONG | {"do", "go"})

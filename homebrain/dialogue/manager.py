@@ -269,17 +269,17 @@ class DialogueManager:
         base = replace(pending.intent, slots=_merged(pending.intent.slots, slots, _VALUE_SLOTS))
         named_target = any(k in slots for k in _TARGET_SLOTS)
         candidates = pending.candidates
+
+        def act_on_new_target() -> Decision:
+            """The answer named something else: do the pending action on that instead."""
+            session.pending = None
+            retargeted = replace(base, slots=_retargeted(base.slots, slots))
+            return self._act(session, retargeted, context, site_room, now)
+
         if not candidates:
             if not named_target and not slots.get("ref"):
                 return self._retry(session, pending, answer, now)
-            session.pending = None
-            return self._act(
-                session,
-                replace(base, slots=_retargeted(base.slots, slots)),
-                context,
-                site_room,
-                now,
-            )
+            return act_on_new_target()
         group = bool(slots.get("all") or slots.get("plural"))
         picked = list(candidates)
         if "ordinal" in slots:
@@ -290,14 +290,7 @@ class DialogueManager:
             if not named_target and not group:
                 picked = []
             if not picked and named_target:
-                session.pending = None
-                return self._act(
-                    session,
-                    replace(base, slots=_retargeted(base.slots, slots)),
-                    context,
-                    site_room,
-                    now,
-                )
+                return act_on_new_target()
         kind = str(pending.intent.slots.get("device") or "device")
         if len(picked) > 1 and not group and slots.get("room"):
             primary = self.resolver.primary(picked, slots["room"], kind.removesuffix("s"))
