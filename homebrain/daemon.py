@@ -235,9 +235,8 @@ class Daemon:
 
     def _refresh_devices(self) -> None:
         """Ask devices that support it for their state, so the mirror is full after a start."""
-        for device in self.loaded.config.devices:
-            for message in self.loaded.profiles[device.profile].refresh_messages(device):
-                self.link.publish(message, max_age=self.loaded.config.mqtt.max_command_age)
+        for message in self.mirror.refresh_requests():
+            self.link.publish(message, max_age=self.loaded.config.mqtt.max_command_age)
 
     def _report_failure(self, origin: Origin, pending: Pending, why: str) -> None:
         text = self.pipeline.responses.render("not_sent", name=origin.entity_name, reason=why)

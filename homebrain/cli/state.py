@@ -43,9 +43,8 @@ def collect_state(loaded: LoadedConfig, timeout: float) -> tuple[dict[str, Any],
     topics = Topics(loaded.config.mqtt.topic_prefix)
     mirror = StateMirror(loaded)
     with Session(loaded, "state", [topics.state, *mirror.subscriptions()]) as session:
-        for device in loaded.config.devices:
-            for message in loaded.profiles[device.profile].refresh_messages(device):
-                session.publish(message.topic, message.payload)
+        for message in mirror.refresh_requests():
+            session.publish(message.topic, message.payload)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             msg = session.next(min(0.3, deadline - time.monotonic()))

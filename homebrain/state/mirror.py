@@ -17,6 +17,7 @@ import paho.mqtt.client as mqtt
 
 from homebrain.config.loader import LoadedConfig
 from homebrain.config.schema import DeviceConfig
+from homebrain.messages import MqttMessage
 from homebrain.profiles.base import StatePayloadError
 
 log = logging.getLogger("homebrain.state")
@@ -48,6 +49,16 @@ class StateMirror:
             self._states = {k: v for k, v in self._states.items() if k in kept}
             for entity_id in kept:
                 self._states.setdefault(entity_id, EntityState())
+
+    def refresh_requests(self) -> list[MqttMessage]:
+        """Requests that make devices which support it report their state now."""
+        with self._lock:
+            loaded = self._loaded
+        return [
+            message
+            for device in loaded.config.devices
+            for message in loaded.profiles[device.profile].refresh_messages(device)
+        ]
 
     def subscriptions(self) -> list[str]:
         with self._lock:
