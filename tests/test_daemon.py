@@ -45,13 +45,17 @@ def test_text_topic_to_device_and_back(daemon: Daemon, recorder: Recorder) -> No
     assert intent["outcome"] == ACTION
     # the simulated device answered in Zigbee2MQTT's own format and the mirror followed
     assert wait_until(lambda: daemon.mirror.get("light.kitchen_ceiling").get("state") == "on")
-    snap = recorder.wait_for(
-        "homebrain/state",
-        predicate=lambda m: (
-            json.loads(m.payload)["devices"]["light.kitchen_ceiling"]["state"].get("state") == "on"
-        ),
-    )
-    assert snap.retain or snap.payload
+    def light_on(m: object) -> bool:
+        devices = json.loads(m.payload)["devices"]  # type: ignore[attr-defined]
+        return bool(devices["light.kitchen_ceiling"]["state"].get("state") == "on")
+
+    recorder.wait_for("homebrain/state", predicate=light_on)
+    # the snapshot is retained: a client that comes later is handed it at once
+    late = Recorder(recorder.host, recorder.port, topics=("homebrain/state",))
+    try:
+        late.wait_for("homebrain/state", predicate=lambda m: m.retain and light_on(m))
+    finally:
+        late.close()
 
 
 def test_status_online_then_offline(test_config: Path, recorder: Recorder) -> None:
