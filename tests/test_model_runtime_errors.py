@@ -240,7 +240,9 @@ def _drop_last_intent(meta: dict[str, Any]) -> None:
             lambda m: m.update(
                 max_len=m["max_len"] + 4,
                 inputs=[
-                    {**s, "shape": [1, m["max_len"] + 4, 4]} if s["name"] == "token_ids" else s
+                    {**s, "shape": [1, m["max_len"] + 4, s["shape"][2]]}
+                    if s["name"] == "token_ids"
+                    else s
                     for s in m["inputs"]
                 ],
                 outputs=[

@@ -25,7 +25,13 @@ from homebrain.training.export import (
     export_bundle,
 )
 from homebrain.training.model import IntentModel
-from homebrain.training.train import TrainResult, encode_examples, predict_arrays, train
+from homebrain.training.train import (
+    TrainResult,
+    encode_examples,
+    example_marks,
+    predict_arrays,
+    train,
+)
 from homebrain.understanding import labels
 from homebrain.understanding.model_runtime import (
     IntentModelRuntime,
@@ -79,7 +85,7 @@ def test_export_passes_parity_and_writes_a_complete_bundle(built: dict[str, Any]
     assert meta["model"]["quantization"] == "weight_only_wi8_afp32"
     assert meta["intents"] == list(labels.INTENTS)
     assert meta["tags"] == list(labels.TAGS)
-    assert meta["tokenizer"] == {"kind": "hashed-crc32", "buckets": 1024, "features": 4}
+    assert meta["tokenizer"] == {"kind": "hashed-crc32", "buckets": 1024, "features": 5}
     assert meta["max_len"] == TINY_MAX_LEN
     assert meta["vision"]["layout"] == list(labels.VISION_LAYOUT)
     assert meta["parity"]["int8_vs_torch"]["intent_agreement"] >= 0.99
@@ -93,7 +99,11 @@ def test_runtime_matches_torch_on_held_out_sentences(
     result: TrainResult = built["result"]
     test: list[Example] = built["test"]
     reference = _torch_intents(result, test)
-    predicted = [runtime.predict(ex.tokens, ex.context, ex.vision) for ex in test]
+    # the same gazetteer marks as the PyTorch side read (encode_examples draws them by position)
+    predicted = [
+        runtime.predict(ex.tokens, ex.context, ex.vision, example_marks(ex, i))
+        for i, ex in enumerate(test)
+    ]
     agreement = np.mean([p.intent == r for p, r in zip(predicted, reference, strict=True)])
     accuracy = np.mean([p.intent == ex.intent for p, ex in zip(predicted, test, strict=True)])
     assert agreement >= 0.99

@@ -1084,13 +1084,50 @@ def make_idle_vision(gen: Gen, intent: str) -> Draft:
 
 def make_ood(gen: Gen, intent: str) -> Draft:
     rng = gen.rng
-    template = rng.choice(T.OOD_SENTENCES)
+    if rng.random() < 0.12:  # a remark alone commands nothing ("we're off to bed")
+        template = rng.choice(T.FRAMES_BEFORE + T.FRAMES_AFTER)
+    else:
+        template = rng.choice(T.OOD_SENTENCES)
     domain = _pick_domain(
         rng, "ood", ("light", "switch", "fan", "cover", "climate", "lock", "media_player")
     )
     chunks = gen.expand(template, domain, OUT_OF_DOMAIN)
     source = "ood_command_like" if "{t}" in template else "ood"
     return Draft([(text, None) for text, _ in chunks], OUT_OF_DOMAIN, source, noise_context(rng))
+
+
+_KEEP_IN_OOD = frozenset({"device", "room"})
+_WRAPPED = ("turn_on", "turn_off", "open", "close", "lock", "unlock", "set_temperature",
+            "set_brightness", "activate_scene", "play", "set_color")  # fmt: skip
+
+
+def _about(chunks: Sequence[Chunk]) -> list[Chunk]:
+    """Out-of-domain chunks that keep their device and room tags (the gazetteer marks them)."""
+    return [(text, slot if slot in _KEEP_IN_OOD else None) for text, slot in chunks]
+
+
+def make_ood_about(gen: Gen, intent: str) -> Draft:
+    """A remark about a device ("the lamp takes ages to warm up"): nothing to do."""
+    rng = gen.rng
+    domains = ("light", "switch", "fan", "cover", "climate", "media_player")
+    domain = _pick_domain(rng, "ood", domains)
+    chunks = gen.expand(rng.choice(T.OOD_ABOUT_DEVICES), domain, OUT_OF_DOMAIN)
+    return Draft(_about(chunks), OUT_OF_DOMAIN, "ood_about", noise_context(rng))
+
+
+def make_ood_wrapped(gen: Gen, intent: str) -> Draft:
+    """A command for later, on a condition, denied or wondered about: not one to carry out."""
+    rng = gen.rng
+    inner = make_command(gen, rng.choice(_WRAPPED))
+    if rng.random() < 0.6:
+        wrap = gen.expand(rng.choice(T.OOD_WRAPS_BEFORE), "light", OUT_OF_DOMAIN)
+        chunks = [*_about(wrap), *_about(inner.chunks)]
+        polite = "none"  # "don't could you..." is nobody's sentence
+    else:
+        wrap = gen.expand(rng.choice(T.OOD_WRAPS_AFTER), "light", OUT_OF_DOMAIN)
+        chunks = [*_about(inner.chunks), *_about(wrap)]
+        polite = "command"
+    return Draft(chunks, OUT_OF_DOMAIN, "ood_wrapped", noise_context(rng), polite=polite)
 
 
 def _make_custom(spec: CustomIntent) -> Callable[[Gen, str], Draft]:
@@ -1138,6 +1175,8 @@ def families(customs: Sequence[CustomIntent] = ()) -> list[Family]:
         Family("answer_value", "answer", 5.0, make_value_answer, 1),
         Family("answer_which", "answer", 5.0, make_which_answer, 1),
         Family("ood", OUT_OF_DOMAIN, 12.0, make_ood, 3),
+        Family("ood_about", OUT_OF_DOMAIN, 2.0, make_ood_about, 3),
+        Family("ood_wrapped", OUT_OF_DOMAIN, 2.5, make_ood_wrapped, 3),
         Family("vision_idle", OUT_OF_DOMAIN, 0.5, make_idle_vision, 0),
     ]
     for spec in customs:
@@ -1197,6 +1236,24 @@ def _polite(rng: random.Random, draft: Draft) -> list[Chunk]:
         at = rng.randrange(1, len(chunks))
         chunks.insert(at, (rng.choice(T.FILLERS), None))
     return chunks
+
+
+FRAME_SHARE = {"command": 0.16, "answer": 0.05}  # how often a clause comes with it
+
+
+def _framed(gen: Gen, draft: Draft, chunks: list[Chunk]) -> list[Chunk]:
+    """Now and then a clause around it that commands nothing ("it's late, lights off")."""
+    rng = gen.rng
+    if draft.intent == OUT_OF_DOMAIN or rng.random() >= FRAME_SHARE.get(draft.polite, 0.0):
+        return chunks
+    before = rng.random() < 0.5
+    template = rng.choice(T.FRAMES_BEFORE if before else T.FRAMES_AFTER)
+    clause = [(text, None) for text, _ in gen.expand(template, "light", OUT_OF_DOMAIN)]
+    if before:
+        joiner = rng.choice(T.FRAME_JOINERS_BEFORE)
+        return [*clause, (joiner, None), *chunks]
+    joiner = rng.choice(T.FRAME_JOINERS_AFTER)
+    return [*chunks, (joiner, None), *clause]
 
 
 _ANSWER_PREFIXES: tuple[tuple[str, float], ...] = (
@@ -1334,7 +1391,7 @@ class _Builder:
             draft = family.make(self.gen, family.intent)
         except Skip:
             return False
-        chunks = _polite(rng, draft)
+        chunks = _framed(self.gen, draft, _polite(rng, draft))
         tokens, tags = _tokens_tags(chunks)
         if len(tokens) > MAX_TOKENS or (not tokens and draft.intent not in _EMPTY_OK):
             return False

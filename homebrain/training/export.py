@@ -48,7 +48,6 @@ from homebrain.understanding.model_runtime import (
     load_model,
     sha256_hex,
 )
-from homebrain.understanding.tokenizer import FEATURES_PER_TOKEN
 
 RECIPES = ("weight_only_wi8_afp32", "dynamic_wi8_afp32")
 DEFAULT_RECIPE = "weight_only_wi8_afp32"
@@ -127,10 +126,10 @@ def _quiet_litert(quiet: bool) -> Iterator[None]:
         progress.console.quiet = before
 
 
-def sample_inputs(max_len: int) -> dict[str, torch.Tensor]:
+def sample_inputs(max_len: int, features: int) -> dict[str, torch.Tensor]:
     """Batch-1 inputs with the exported shapes and dtypes (names become the signature's)."""
     return {
-        "token_ids": torch.zeros((1, max_len, FEATURES_PER_TOKEN), dtype=torch.int32),
+        "token_ids": torch.zeros((1, max_len, features), dtype=torch.int32),
         "context": torch.zeros((1, labels.CONTEXT_DIM), dtype=torch.float32),
         "vision": torch.zeros((1, labels.VISION_DIM), dtype=torch.float32),
     }
@@ -143,7 +142,7 @@ def convert_float(model: IntentModel, *, quiet: bool = True) -> bytes:
     cpu = IntentModel(**model.config())
     cpu.load_state_dict({k: v.detach().cpu() for k, v in model.state_dict().items()})
     wrapper = ExportWrapper(cpu).eval()
-    sample = sample_inputs(cpu.max_len)
+    sample = sample_inputs(cpu.max_len, cpu.features)
     sample["token_ids"][0, :3] = 1  # a few real words, so no branch is traced as dead
     with _quiet_litert(quiet), torch.no_grad(), warnings.catch_warnings():
         # toolchain noise: nn.GRU's cached _flat_weights "assigned during export", and
@@ -205,7 +204,7 @@ def bundle_metadata(
         "vision": {"dim": labels.VISION_DIM, "layout": list(labels.VISION_LAYOUT)},
         "signature": SIGNATURE,
         "inputs": [
-            _tensor_spec("token_ids", [1, max_len, FEATURES_PER_TOKEN], "int32"),
+            _tensor_spec("token_ids", [1, max_len, result.tokenizer.features_per_token], "int32"),
             _tensor_spec("context", [1, labels.CONTEXT_DIM], "float32"),
             _tensor_spec("vision", [1, labels.VISION_DIM], "float32"),
         ],

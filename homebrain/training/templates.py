@@ -246,9 +246,16 @@ TEMPERATURE_UNITS: tuple[tuple[str, float], ...] = (
 KELVIN_UNITS: tuple[str, ...] = ("kelvin", "k", "kelvin", "degrees kelvin")
 
 # Words that stand for a percentage (V.PERCENT_WORDS understands them all).
-PERCENT_VALUE_WORDS: tuple[str, ...] = ("half", "full", "max", "maximum")
-POSITION_VALUE_WORDS: tuple[str, ...] = ("halfway", "half way", "half")
-SPEED_VALUE_WORDS: tuple[str, ...] = ("low", "medium", "high", "max", "full", "half")
+PERCENT_VALUE_WORDS: tuple[str, ...] = (
+    "half", "full", "max", "maximum", "a quarter", "three quarters", "full whack", "full blast"
+)  # fmt: skip
+POSITION_VALUE_WORDS: tuple[str, ...] = (
+    "halfway", "half way", "half", "a quarter", "three quarters", "quarter"
+)  # fmt: skip
+SPEED_VALUE_WORDS: tuple[str, ...] = (
+    "low", "medium", "high", "max", "full", "half", "flat out", "full blast", "top speed",
+    "full power", "a quarter",
+)  # fmt: skip
 
 COLORS_EXTRA: tuple[str, ...] = (
     "grey",
@@ -1173,36 +1180,433 @@ _DECREASE = (
 )
 _DECREASE_LIGHT = ("dim {t} a (bit|little|touch)", "dim {t} slightly", "dim {t} a bit more")
 
+# ---------------------------------------------------------------------------
+# how people say it to a house: wishes, needs and states rather than verbs
+# ("I need the lamp on", "the lamp can go off", "no more lamp"), colloquial verbs
+# ("pop", "bung", "douse"), and a named target followed by "it" ("we're done with
+# the lamp, switch it off"). Kept apart from the verb families above so the
+# share of each style can be read and tuned in one place.
+
+_WANT = "(i need|i want|i'd like|i would like|i'd love|we need|we want|we'd like|i could do with|we could do with|i fancy|i could use|give me|let me have|can i have|could i have|can we have|could we have|can we get|could we get|i'd appreciate)"  # noqa: E501
+_MAY = "(can|could|may as well|might as well|should|ought to|needs to|need to|has to|have to|is to|are to|will)"  # noqa: E501
+_NICE = "(would be (nice|good|great|lovely|handy|useful)|would be nice now|would help|please)"
+
+_ON_SAID = (
+    f"{_WANT} {{t}} on",
+    f"{_WANT} {{t}} (switched|turned) on",
+    f"{_WANT} {{t}} (going|running)",
+    f"{_WANT} {{t}}",
+    f"{_WANT} {{t}} on (now|please|for a bit|)",
+    f"{{t}} {_MAY} (come|go|be|be switched|be turned) on",
+    f"{{t}} on {_NICE}",
+    f"{{t}} {_NICE}",
+    "{t} on (when you get a (sec|second|minute|chance)|when you can|if you would)",
+    "(pop|bung|stick|whack|throw|chuck|flick|knock) {t} on",
+    "(pop|bung|stick|whack|throw|flick) on {t}",
+    "(get|have) {t} on (for me|please|)",
+    "(fire|start|power|boot) up {t}",
+    "(wake|start) {t}",
+    "(can|could|will|would) {t} (come|go|be|be switched) on",
+    "let's get {t} (on|going)",
+    "{t} (needs|need) to be on",
+    "{t} (should|must) be on",
+    "(is|are) {t} able to come on",
+    "on with {t}",
+    "{t} on (then|again|too)",
+    "{t} back on",
+    "(turn|switch|put) {t} on (again|too|as well)",
+)
+_ON_LIGHT_SAID = (
+    "light {t}",
+    "light up {roomnp}",
+    "{roomnp} lit (up|please|)",
+    f"{_WANT} {{roomnp}} lit (up|)",
+    f"{_WANT} (some|a bit of|a little) light {{inroom}}",
+    f"{_WANT} (some|a bit of|a little) light (from|on) {{t}}",
+    f"{_WANT} {{t}} lit",
+    "(lights|light) (on|up) {inroom}",
+    "(some|a bit of) light {inroom} (please|)",
+    "(some|a bit of|a little) light please",
+    "(brighten|light) up {roomnp}",
+    "(illuminate|light up) {t}",
+    "{t} (lit|lit up) (please|)",
+    "(put|get|turn) (a|the) <device:light> on {inroom}",
+    "(put|get|turn) (a|the) <device:light> on",
+)
+_OFF_SAID = (
+    f"{{t}} {_MAY} (go|come|be|be switched|be turned) off",
+    f"{{t}} {_MAY} go out",
+    f"{{t}} {_MAY} (go|be) (off|out) (now|)",
+    "{t} off (when you get a (sec|second|minute|chance)|when you can|if you would)",
+    "(no more|enough of|that's enough of) {t} (for (now|today|tonight)|)",
+    "(no|there's no) need for {t} (any more|anymore|now|tonight|)",
+    "we (don't|do not) need {t} (any more|anymore|now|)",
+    "i (don't|do not) need {t} (any more|anymore|now|)",
+    "(we're|i'm|we are|i am) (done|finished) with {t}",
+    f"{_WANT} {{t}} off",
+    f"{_WANT} {{t}} (switched|turned) off",
+    "(pop|bung|knock|flick|switch) {t} off",
+    "(pop|knock|flick) off {t}",
+    "(shut|close) down {t}",
+    "(kill|cut|stop) {t} (now|please|)",
+    "(get|have) {t} off (for me|please|)",
+    "{t} (needs|need) to (be|go) off",
+    "{t} (should|must) be off",
+    "(can|could|will|would) {t} (go|be|be switched|be turned) off",
+    "off with {t}",
+    "{t} off (then|again|too)",
+    "(turn|switch|put) {t} off (again|too|as well)",
+    "(i'm|we're) (done|finished) with {t} (you can|) (turn|put) <anaphor:it> off",
+    "{t} (has|have) been on (for ages|long enough) (kill|put) <anaphor:it|them> off",
+    "{t} (is|are) still on (turn|switch) <anaphor:it|them> off",
+    "about {t} (turn|switch) <anaphor:it|them> off",
+)
+_OFF_LIGHT_SAID = (
+    "(douse|extinguish|snuff out|put out|darken|black out) {t}",
+    "(douse|extinguish|darken) {tg}",
+    f"{{t}} {_MAY} go out",
+    "{t} out (please|now|)",
+    "{roomnp} (can|could|should|may as well) go dark",
+    "(make|leave|get) {roomnp} dark",
+    f"{_WANT} {{roomnp}} dark",
+    "(darken|black out) {roomnp}",
+    "(lights|light) out {inroom} (please|now|)",
+    "no more (light|lights) {inroom}",
+    "(lights|light) off (all over|throughout|across|everywhere in) the house",
+)
+_BRIGHTNESS_SAID = (
+    "{pct} (for|on|from) {t}",
+    "{pct} <attribute:brightness> (for|on|from) {t}",
+    "just {pct} (for|on|from) {t}",
+    "{t} (needs|need) to be (at|on) {pct}",
+    "{t} (should|could|can) be (at|on) {pct}",
+    f"{_WANT} {{t}} (at|on) {{pct}}",
+    "(bring|take|turn) {t} (way|right|) down (to|) {pct}",
+    "{t} (down|up) to {pct}",
+    "(give|let) {t} {pct}",
+    "{t} as bright as (it'll|it will|it can|they'll|they can) go",
+    "{t} as (bright|dim) as possible",
+    "{t} (on|at) <value:full|max|maximum> (whack|blast|)",
+    "(just|only) a (glimmer|glow|touch) {inroom} {pct}",
+    "{pct} {inroom}",
+    "{pct} light {inroom}",
+    "make {t} {pct} bright",
+    "(i want|we want|i'd like) everything {inroom} lit (at|to) {pct}",
+)
+_COLOR_SAID = (
+    "(paint|bathe|wash|flood|drench) {t} (in|with|) {color}",
+    "(paint|bathe|wash|flood) {roomnp} (in|with|) {color}",
+    "give {t} a {color} (glow|tint|hue|tone|light|look)",
+    "(i fancy|i'd like|i want|let's have|how about) {color} (on|for|from) {t}",
+    "{color} (on|for) {t}",
+    "{color} on (every|each|all the) <device:light> {inroom}",
+    "{t} (should|could|can|needs to) (be|go|turn) {color}",
+    "{t} in {color} (please|for me|)",
+    "(tint|colour|color) {t} {color}",
+    "let's have {t} {color}",
+    "(a|some) {color} (glow|light) from {t}",
+    "(can|could) {t} (go|be|turn) {color}",
+)
+_COLOR_TEMP_SAID = (
+    "(set|give|put) a {ct} (tone|light|glow|setting) on {t}",
+    "give {t} a {ct} (tone|glow|light)",
+    "{ct} (on|for|from) {t}",
+    "{kelvin} (on|for) {t}",
+    f"{_WANT} (proper|nice|some|) {{ct}} (light|) from {{t}}",
+    "{t} (should|could|can) be {ct}",
+    "{t} at {kelvin}",
+    "(make|turn) {t} (nice and|) {ct}",
+)
+_TEMPERATURE_SAID = (
+    f"{_WANT} (it|things) {{temp}} {{inroom}}",
+    "{temp} on {t}",
+    "{temp} (for|in) {roomnp}",
+    "(can|could) {t} go (to|up to|down to) {temp}",
+    "(can|could) {roomnp} (be|go to) {temp}",
+    "{temp} (is|would be|will be|should be) (plenty|enough|fine|good|nice|right) (for|in) {roomnp}",
+    "{temp} (is|would be|will be|should be) (plenty|enough|fine|good|nice|right) (for|on) {t}",
+    "let's have {temp} (on|for|in) {t}",
+    "let's have {temp} {inroom}",
+    "{roomnp} should be {temp}",
+    "{t} (should|could|can|needs to) (be|sit|stay|go|run) (at|on|to|) {temp}",
+    "{t} (should|could|can) be (set to|at) {temp}",
+    "(heat|warm) {roomnp} (up|) to {temp}",
+    "{temp} {inroom} please",
+    "(make|get) {roomnp} {temp}",
+    "{t} (needs|need) (changing|adjusting|setting)",
+    "{t} needs a different <attribute:temperature>",
+)
+_PERCENTAGE_SAID = (
+    f"{_WANT} {{t}} (spinning|going|running|on) (at|on) {{speed}}",
+    "{t} (should|could|can) (go|run|spin|be) (at|on) {speed}",
+    "{speed} (on|for) {t}",
+    "{t} (on|at) {speed} (please|now|)",
+    "{t} (flat out|full blast|full whack|full tilt)",
+    "{t} needs a different <attribute:speed>",
+    "(change|adjust) the <attribute:speed> of {t}",
+)
+_POSITION_SAID = (
+    "(crack|open) {t} (open|) a (little|bit|touch|crack)",
+    "(can|could) {t} (go|be) {pos} (open|)",
+    "{t} (should|could|can) be {pos} (open|)",
+    "{pos} (open|) (on|for) {t}",
+    f"{_WANT} {{t}} {{pos}} (open|)",
+)
+_OPEN_SAID = (
+    f"{_WANT} {{t}} open",
+    "{t} (can|could|should|needs to) (go|be|come) (up|open)",
+    "let (some|the) light in {inroom}",
+    "(throw|fling|pull) (open|back) {t}",
+    "{t} open (please|now|for me|)",
+    "let's have {t} open",
+)
+_CLOSE_SAID = (
+    f"{_WANT} {{t}} (closed|shut|down)",
+    "{t} (can|could|should|needs to) (go|be|come) (down|closed|shut)",
+    "{t} (shut|closed|down) (please|now|for me|)",
+    "(pull|draw) {t} (shut|closed|to)",
+    "let's have {t} (closed|shut)",
+    "keep the (sun|light) out {inroom}",
+)
+_LOCK_SAID = (
+    "make sure {t} (is|are) (bolted|secure|locked|shut)",
+    "{t} (should|needs to|must|has to) be (locked|bolted|secured)",
+    f"{_WANT} {{t}} (locked|bolted)",
+    "(can|could) {t} be (locked|bolted)",
+    "(check|see) {t} (is|are) locked",
+)
+_UNLOCK_SAID = (
+    "{t} (needs|need) (unlocking|opening)",
+    "{t} (should|needs to|must|has to|can) be unlocked",
+    f"{_WANT} {{t}} unlocked",
+    "(can|could) {t} be unlocked",
+    "let (them|him|her|the guests|the (delivery|cleaner)) in (through|at) {t}",
+)
+_PLAY_SAID = (
+    "(carry on|keep going|go on) (with|on) {t}",
+    "{t} (can|could) (carry on|start again|resume)",
+    "back on with {t}",
+)
+_PAUSE_SAID = (
+    "(hang on|hold on|wait) {t} on hold",
+    "put {t} on (hold|pause)",
+    "pause (the (film|show|music|programme|match)|) (on|in) {t}",
+    "(hang on|hold on|wait) pause {t}",
+    "{t} (can|could) (pause|wait) (a (sec|second|moment|minute)|)",
+)
+_VOLUME_SAID = (
+    "{t} <attribute:sound|volume|loudness> (up|down|) (to|at|) {vol}",
+    "{vol} (on|for) {t}",
+    "<attribute:volume|loudness|sound> {vol} (on|for) {t}",
+    "(mute|silence|hush) {t}",
+    "{t} (should|could|can) be (at|on) {vol}",
+)
+_SCENE_SAID = (
+    "it's {scene} (time|o'clock)",
+    "(we're|i'm) having a {scene} (evening|night|afternoon|morning)",
+    "(do|let's do|could we do|can we do|could you do|can you do) the {scene}"
+    " (thing|scene|routine|mode|setting)",
+    "(kick off|set off|start up|fire up|put on) (the|) {scene}",
+    "{scene} (time|mode|routine) (please|)",
+    "{scene} for {person}",
+    "{person}'s {scene} (routine|scene|please)",
+    "(set|get) the mood (in|for) {roomnp} {scene}",
+    "(set|get) the mood {scene}",
+    "(it's|time for) {scene} {inroom}",
+    "(going|heading) to bed do the {scene}",
+)
+_INCREASE_SAID = (
+    "{t} (could|can|should) go up a (notch|bit|touch|little|degree|smidge)",
+    "{t} (could|can|should) be a (bit|touch|little|tad|smidge) {cu}",
+    "{roomnp} (could|can|should) be a (bit|touch|little|tad|smidge) {cu}",
+    "{roomnp} could do with (another|an extra) {delta}",
+    "{t} could do with (another|an extra) {delta}",
+    "{delta} more (for|on|in) {t}",
+    "(another|an extra) {delta} (for|on|in) {t}",
+    "a (smidge|touch|tad|bit|little) more {attr} (on|for|from) {t}",
+    "(nudge|bump|push|knock) {t} up (a (bit|notch|touch)|)",
+    "(nudge|bump|push) up {t}",
+    "{t} {cu} by {delta}",
+    "{cu} than that",
+    "a (bit|little|touch|tad) {cu} than that",
+    "{cu} than that please",
+    "(even|a bit|a little) {cu} (still|again|)",
+)
+_DECREASE_SAID = (
+    "{t} (could|can|should) go down a (notch|bit|touch|little|degree|smidge)",
+    "{t} (could|can|should) be a (bit|touch|little|tad|smidge) {cd}",
+    "{roomnp} (could|can|should) be a (bit|touch|little|tad|smidge) {cd}",
+    "(knock|take) {delta} off {t}",
+    "(knock|take) {delta} off (the|) {attr}",
+    "(back|turn|take) {t} (off|down) {delta}",
+    "(back|turn|take) <anaphor:it|them> (off|down) {delta}",
+    "{t} {cd} by {delta}",
+    "{cd} than that",
+    "a (bit|little|touch|tad) {cd} than that",
+    "{cd} than that please",
+    "(even|a bit|a little) {cd} (still|again|)",
+    "(nudge|knock|bring) {t} down (a (bit|notch|touch)|)",
+    "too (much|loud|bright|hot|warm) {cd} (by|) {delta}",
+)
+
+# Remarks about a device that ask nothing of it (out of domain, the device still tagged).
+OOD_ABOUT_DEVICES: tuple[str, ...] = (
+    "{t} (is|are|seems|seem) (broken|flickering|buzzing|making a (noise|funny noise)|on the blink)",
+    "{t} (is|are) (new|old|lovely|expensive|a bit ugly|from ikea|a present|my favourite)",
+    "{t} (takes|take) (ages|forever|hours|a while) to (warm up|heat up|come on|get going|start)",
+    "{t} (says|shows|reads|said) {n}",
+    "{t} (needs|need) (a new bulb|cleaning|dusting|fixing|replacing|a new battery|new batteries)",
+    "we (need|should get|ought to buy) a (new|bigger|better|second) {bare}",
+    "(i|we) (bought|ordered|fixed|cleaned|moved|painted|broke) {t} (yesterday|last week|today|)",
+    "where did we (get|buy) {t}",
+    "how (old|much) (is|was) {t}",
+    "(who|why did someone) (left|leave|turned|turn) {t} on",
+    "(the|) (bulb|battery|fuse) (in|of) {t} (has gone|is dead|blew)",
+    "{t} (was|were) on all night",
+    "i (love|like|hate|don't like) {t}",
+    "{t} (looks|look) (nice|great|odd|dusty) {inroom}",
+    "(my|our) {bare} (at work|at the office|at my mum's|in the old flat) (is|was) (on|off|broken)",
+    "(does|do) {t} use much (power|electricity)",
+    "(is|are) {t} (energy efficient|dimmable|smart|waterproof)",
+    "{t} (came|come) on by itself",
+    "{n} degrees (outside|out there|in the garden) (today|)",
+)
+# A command that homebrain cannot do now: for later, on a condition, denied or wondered about.
+OOD_WRAPS_BEFORE: tuple[str, ...] = (
+    "if (it|it's) (rains|gets dark|gets cold|gets too hot|raining|dark|cold|sunny)",
+    "if (anyone|someone|the postman|the dog) (comes|rings|barks|gets in)",
+    "(when|once|after) (i|we) (get home|get back|leave|go to bed|wake up|get up)",
+    "(when|once) it gets (dark|light|cold|late)",
+    "(tomorrow|tonight|later|in the morning|on monday|at the weekend|next week)",
+    "(at|by) (seven|eight|nine|ten|eleven|midnight|noon|sunset|sunrise|{n} o'clock|{n} pm|{n} am)",
+    "(in|after) (five|ten|twenty|{n}) (minutes|hours)",
+    "(don't|do not|never|please don't|you don't need to|no need to)",
+    "(should i|shall i|shall we|should we|do you think i should|would it be wise to)",
+    "(remind me to|don't let me forget to|make a note to|add a reminder to)",
+    "(i forgot to|i meant to|she always forgets to|he never remembers to)",
+    "(don't|never) (ever|) (let anyone|let the kids)",
+)
+OOD_WRAPS_AFTER: tuple[str, ...] = (
+    "(tomorrow|tonight|later|in the morning|on monday|at the weekend|next week|every day)",
+    "(at|by) (seven|eight|nine|ten|eleven|midnight|noon|sunset|sunrise|{n} o'clock|{n} pm|{n} am)",
+    "(in|after) (five|ten|twenty|{n}) (minutes|hours)",
+    "(if|when) (it|it's) (rains|gets dark|gets cold|raining|dark|cold)",
+    "(when|once|after) (i|we) (get home|get back|leave|go to bed|wake up|get up)",
+    "(when i'm|while we're) (away|out|on holiday)",
+    "every (morning|evening|night|day) at (seven|eight|{n})",
+)
+
+# What people say around a command ("we're off to bed, lights off"): clauses that
+# carry no command of their own, put before or after one (tagged O).
+FRAMES_BEFORE: tuple[str, ...] = (
+    "(i'm|we're) off to bed",
+    "(i'm|we're) going to bed",
+    "(i'm|we're) heading (up|out|off|to bed)",
+    "time for bed",
+    "bedtime",
+    "it's getting late",
+    "it's late",
+    "it's getting dark",
+    "it's dark (in here|out here|up here|down here)",
+    "i can't see (anything|a thing|properly)",
+    "i can barely see",
+    "the (kids|children|baby) (are|is) asleep",
+    "{person} is (asleep|sleeping|in bed)",
+    "{person}'s (asleep|in bed|going down|home|here|back)",
+    "(we're|i'm) watching a (film|movie|show)",
+    "the (film|movie|match|show) is (starting|about to start|over|finished)",
+    "the (film's|movie's|match's|show's) (starting|on|over|finished)",
+    "dinner's (ready|over)",
+    "(the guests are|our guests are|visitors are) (here|coming|on their way|leaving)",
+    "(i'm|we're) (home|back|up|awake|leaving|going out|off out|off)",
+    "(i'm|we're) (done|finished) (in here|out here|up here|down here|for the day|for tonight|)",
+    "(i'm|we're) (reading|working|cooking|on a call|getting ready|relaxing|tidying up)",
+    "(i'm|we're) about to (read|eat|go out|leave|have a bath|watch something)",
+    "(morning|good morning|good evening|good night|night night|evening)",
+    "right then",
+    "okay then",
+    "listen",
+    "oh by the way",
+    "one more thing",
+    "before i forget",
+    "quick one",
+    "while i think of it",
+    "sorry",
+    "sorry to bother you",
+    "the party's over",
+    "party time",
+    "(lunch|dinner|breakfast) is over",
+    "that's (the|) (film|washing|dinner) done",
+    "all done",
+    "(it's|that's) (too|so) (dark|gloomy|bright|noisy|quiet) (in here|)",
+    "the sun's (in my eyes|going down|up)",
+    "(it's|it is) (sunny|raining|a lovely day) (out|outside|)",
+    "the (postman|courier|cleaner|plumber) is (here|coming|at the door)",
+    "(we've|i've) got (visitors|company|people over|friends round)",
+    "(i've|we've) just got (in|home|back|up)",
+    "(i'm|we're) (in|at) the (car|door|garden)",
+)
+FRAMES_AFTER: tuple[str, ...] = (
+    "when you get a (chance|minute|moment|sec|second)",
+    "when you (can|have a moment)",
+    "if (that's|it's) (ok|okay|alright|all right|no trouble)",
+    "if you (don't mind|wouldn't mind)",
+    "while you're (at it|there|about it)",
+    "for (now|tonight|today|the night|the evening|a bit|a while)",
+    "(we're|i'm) (off to bed|going out|heading out|leaving|off|done|done here|finished)",
+    "it's (late|getting late|bedtime|dark|too dark|too bright|morning)",
+    "(thanks|thank you|cheers) (a lot|very much|mate|love|)",
+    "(ta|lovely|brilliant|great|perfect)",
+    "there's a good (robot|computer|assistant)",
+    "and that's (it|all)",
+    "that's all",
+    "nothing else",
+    "for the (guests|kids|baby|dog|film|match|party|evening)",
+    "for {person}",
+    "(yeah|okay|alright)",
+    "(the|) (film|show|match) (is|'s) (starting|over|on)",
+    "i'm (getting ready|reading|working|cooking)",
+    "(so|so that) (i|we) can (see|read|sleep|relax|work|think)",
+    "(i|we) can't see",
+    "(we've|i've) got (visitors|company|guests)",
+    "(before|) (i|we) (go|leave|head off)",
+)
+FRAME_JOINERS_BEFORE: tuple[str, ...] = ("", "", "", "so", "and", "so can you", "so please")
+FRAME_JOINERS_AFTER: tuple[str, ...] = ("", "", "", "", "because", "as", "since")
+
 COMMAND_TEMPLATES: dict[str, dict[str, tuple[str, ...]]] = {
     "turn_on": {
-        d: _ON + _ON_EXTRA.get(d, ()) for d in ("light", "switch", "fan", "media_player", "climate")
-    },
-    "turn_off": {
-        d: _OFF + _OFF_EXTRA.get(d, ())
+        d: _ON + _ON_SAID + _ON_EXTRA.get(d, ()) + (_ON_LIGHT_SAID if d == "light" else ())
         for d in ("light", "switch", "fan", "media_player", "climate")
     },
-    "set_brightness": {"light": _BRIGHTNESS},
-    "set_color": {"light": _COLOR},
-    "set_color_temp": {"light": _COLOR_TEMP},
-    "set_temperature": {"climate": _TEMPERATURE},
+    "turn_off": {
+        d: _OFF + _OFF_SAID + _OFF_EXTRA.get(d, ()) + (_OFF_LIGHT_SAID if d == "light" else ())
+        for d in ("light", "switch", "fan", "media_player", "climate")
+    },
+    "set_brightness": {"light": _BRIGHTNESS + _BRIGHTNESS_SAID},
+    "set_color": {"light": _COLOR + _COLOR_SAID},
+    "set_color_temp": {"light": _COLOR_TEMP + _COLOR_TEMP_SAID},
+    "set_temperature": {"climate": _TEMPERATURE + _TEMPERATURE_SAID},
     "set_mode": {"climate": _MODE},
-    "open": {"cover": _OPEN, "lock": ("open {t}", "open {t} please", "open up {t}")},
-    "close": {"cover": _CLOSE, "lock": ("close {t}", "shut {t}")},
+    "open": {"cover": _OPEN + _OPEN_SAID, "lock": ("open {t}", "open {t} please", "open up {t}")},
+    "close": {"cover": _CLOSE + _CLOSE_SAID, "lock": ("close {t}", "shut {t}")},
     "stop": {"cover": _STOP, "media_player": _STOP_MEDIA},
-    "set_position": {"cover": _POSITION},
-    "set_percentage": {"fan": _PERCENTAGE},
-    "lock": {"lock": _LOCK},
-    "unlock": {"lock": _UNLOCK},
-    "play": {"media_player": _PLAY},
-    "pause": {"media_player": _PAUSE},
-    "set_volume": {"media_player": _VOLUME},
-    "activate_scene": {"scene": _SCENE},
-    "increase": {d: _INCREASE for d in ("light", "climate", "media_player", "fan")},
+    "set_position": {"cover": _POSITION + _POSITION_SAID},
+    "set_percentage": {"fan": _PERCENTAGE + _PERCENTAGE_SAID},
+    "lock": {"lock": _LOCK + _LOCK_SAID},
+    "unlock": {"lock": _UNLOCK + _UNLOCK_SAID},
+    "play": {"media_player": _PLAY + _PLAY_SAID},
+    "pause": {"media_player": _PAUSE + _PAUSE_SAID},
+    "set_volume": {"media_player": _VOLUME + _VOLUME_SAID},
+    "activate_scene": {"scene": _SCENE + _SCENE_SAID},
+    "increase": {
+        d: _INCREASE + _INCREASE_SAID for d in ("light", "climate", "media_player", "fan")
+    },
     "decrease": {
-        "light": _DECREASE + _DECREASE_LIGHT,
-        "climate": _DECREASE,
-        "media_player": _DECREASE,
-        "fan": _DECREASE,
+        "light": _DECREASE + _DECREASE_SAID + _DECREASE_LIGHT,
+        "climate": _DECREASE + _DECREASE_SAID,
+        "media_player": _DECREASE + _DECREASE_SAID,
+        "fan": _DECREASE + _DECREASE_SAID,
     },
 }
 
@@ -1432,6 +1836,16 @@ AFFIRM_PHRASES: tuple[str, ...] = (
     "why not",
     "you bet",
     "indeed",
+    "aye",
+    "aye go on",
+    "(yes|yeah|yep|aye) (go on|carry on|do it|go for it|please do|that's it|that one)",
+    "righto",
+    "right you are",
+    "(yes|yeah) (definitely|absolutely|of course|for sure|sure)",
+    "(yes|yeah) (i'm|i am) (sure|certain|positive)",
+    "(yes|yeah) that's (right|correct|what i (said|meant|want))",
+    "(please|yes) (do|go ahead) (then|)",
+    "(sure|fine|ok|okay) (go ahead|do it|go on|then)",
 )
 # verbs used in "yes, unlock it" (a confirmation, not a new command)
 CONFIRM_VERBS: dict[str, tuple[str, ...]] = {
@@ -1563,6 +1977,16 @@ VALUE_ANSWERS: tuple[str, ...] = (
     "hmm {v}",
     "{v} i think",
     "oh {v}",
+    "{v} should do (it|)",
+    "{v} (would be|will be|is) (nice|fine|plenty|enough|lovely|perfect|good)",
+    "{v} i (reckon|guess|suppose)",
+    "(about|around|roughly|say) {v} i (reckon|think|guess)",
+    "(about|around) {v} (or so|ish)",
+    "{v} (for now|to start with|to begin with)",
+    "(let's|we'll) (try|have|go for) {v}",
+    "(make|put|set) (it|that|them) {v}",
+    "how about {v}",
+    "{v} (if you can|if possible)",
 )
 # pending "which one?" → answers
 WHICH_ANSWERS: tuple[str, ...] = (
@@ -1600,6 +2024,15 @@ WHICH_ANSWERS: tuple[str, ...] = (
     "the {name} and the {name}",
     "not the {room} one the {room} one",
     "<scope:all> except the {room} one",
+    "(whichever|whatever|the one that) ('s|is) {inroom}",
+    "(whichever|the one) (is|'s) in {roomnp}",
+    "the (pair|two|lot) of them",
+    "<scope:both> (of them|) (please|then|)",
+    "(it's|it is) the {room} one",
+    "(i mean|i meant) the {name}",
+    "(i mean|i meant) the one {inroom}",
+    "the {name} not the {name}",
+    "the {room} not the {room}",
 )
 # "and the bedroom too" → the last intent again with a new room or device
 REPEAT_TEMPLATES: tuple[str, ...] = (

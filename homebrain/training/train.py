@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import logging
 import math
+import random
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -35,8 +36,10 @@ from rich.progress import (
 from homebrain.training.examples import Example
 from homebrain.training.model import IntentModel
 from homebrain.understanding import labels
+from homebrain.understanding.gazetteer import training_marks
 from homebrain.understanding.model_runtime import encode_context, encode_vision
-from homebrain.understanding.tokenizer import FEATURES_PER_TOKEN, Tokenizer
+from homebrain.understanding.tokenizer import FEATURES_PER_TOKEN, GAZETTEER_FEATURES, Tokenizer
+from homebrain.understanding.vocabulary import DEVICE_WORDS
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +64,11 @@ class EncodedSet:
         return int(self.token_ids.shape[0])
 
 
+def example_marks(example: Example, position: int) -> list[str]:
+    """The gazetteer marks ``encode_examples`` gives the example at ``position``."""
+    return training_marks(example.tokens, example.tags, random.Random(position), DEVICE_WORDS)
+
+
 def encode_examples(
     examples: Sequence[Example],
     tokenizer: Tokenizer,
@@ -68,11 +76,16 @@ def encode_examples(
     intents: Sequence[str],
     tags: Sequence[str],
 ) -> EncodedSet:
-    """Encode examples; an intent or tag outside the given lists is a ValueError."""
+    """Encode examples; an intent or tag outside the given lists is a ValueError.
+
+    With a gazetteer tokenizer each example's marks come from its own tagged
+    names (``gazetteer.training_marks``), drawn from a generator seeded by the
+    example's position so an encoding is the same every time.
+    """
     intent_index = {name: i for i, name in enumerate(intents)}
     tag_index = {name: i for i, name in enumerate(tags)}
     n = len(examples)
-    ids = np.zeros((n, max_len, FEATURES_PER_TOKEN), dtype=np.int32)
+    ids = np.zeros((n, max_len, tokenizer.features_per_token), dtype=np.int32)
     ctx = np.zeros((n, labels.CONTEXT_DIM), dtype=np.float32)
     vis = np.zeros((n, labels.VISION_DIM), dtype=np.float32)
     y_intent = np.zeros(n, dtype=np.int64)
@@ -85,7 +98,8 @@ def encode_examples(
         if unknown:
             raise ValueError(f"example {ex.text or ex.tokens!r}: unknown tags {unknown}")
         used = min(len(ex.tokens), max_len)
-        ids[i] = tokenizer.encode(ex.tokens, max_len)
+        marks = example_marks(ex, i) if tokenizer.uses_gazetteer else None
+        ids[i] = tokenizer.encode(ex.tokens, max_len, marks)
         ctx[i] = encode_context(ex.context)
         vis[i] = encode_vision(ex.vision)
         y_intent[i] = intent_index[ex.intent]
@@ -288,6 +302,7 @@ def train(
     dropout: float = 0.1,
     feature_dropout: float = 0.1,
     min_delta: float = 1e-4,
+    gazetteer: bool = True,
     console: Console | None = None,
 ) -> TrainResult:
     """Train an IntentModel; early stopping on validation loss, best weights kept.
@@ -307,7 +322,7 @@ def train(
     intents = tuple(intents)
     slot_types = tuple(slot_types)
     tags = labels.bio_tags(slot_types)
-    tokenizer = Tokenizer(buckets)
+    tokenizer = Tokenizer(buckets, GAZETTEER_FEATURES if gazetteer else FEATURES_PER_TOKEN)
 
     torch.manual_seed(seed)
     np.random.seed(seed % 2**32)
@@ -321,7 +336,7 @@ def train(
 
     model = IntentModel(
         buckets=buckets,
-        features=FEATURES_PER_TOKEN,
+        features=tokenizer.features_per_token,
         max_len=max_len,
         n_intents=len(intents),
         n_tags=len(tags),

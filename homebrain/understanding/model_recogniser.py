@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from homebrain.home import Home
+from homebrain.understanding.gazetteer import Gazetteer
 from homebrain.understanding.intent import OUT_OF_DOMAIN, Intent
 from homebrain.understanding.normalize import strip_markup
 from homebrain.understanding.spans import SlotFiller, SpanLike
@@ -45,7 +46,11 @@ class PredictionLike(Protocol):
 
 class Predictor(Protocol):
     def predict(
-        self, tokens: list[str], context: dict[str, str], vision: dict[str, float]
+        self,
+        tokens: list[str],
+        context: dict[str, str],
+        vision: dict[str, float],
+        marks: list[str] | None = None,
     ) -> PredictionLike: ...
 
 
@@ -55,6 +60,7 @@ class ModelRecogniser:
     def __init__(self, home: Home, predictor: Predictor, min_confidence: float = 0.5) -> None:
         self.predictor = predictor
         self.filler = SlotFiller(home)
+        self.gazetteer = Gazetteer.for_home(home)
         self.min_confidence = min_confidence
 
     def recognise(
@@ -68,7 +74,8 @@ class ModelRecogniser:
         raw = words(strip_markup(text))
         tokens = [w for i, w in enumerate(raw) if i == 0 or w != raw[i - 1]]
         context = (dialogue or DialogueState()).as_context()
-        prediction = self.predictor.predict(tokens, context, dict(vision or {}))
+        marks = self.gazetteer.marks(tokens)
+        prediction = self.predictor.predict(tokens, context, dict(vision or {}), marks)
         slots = self.filler.fill(prediction.spans, tokens)
         confidence = float(prediction.intent_confidence)
         if prediction.intent != OUT_OF_DOMAIN and confidence < self.min_confidence:

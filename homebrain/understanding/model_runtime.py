@@ -34,7 +34,7 @@ import numpy as np
 
 from homebrain.understanding import labels
 from homebrain.understanding.intent import OUT_OF_DOMAIN
-from homebrain.understanding.tokenizer import FEATURES_PER_TOKEN, Tokenizer
+from homebrain.understanding.tokenizer import Tokenizer
 from homebrain.understanding.tokenizer import words as split_words
 
 if TYPE_CHECKING:  # the protocol ModelRecogniser reads spans through
@@ -289,7 +289,7 @@ class IntentModelRuntime:
             f"expected {labels.VISION_DIM}); re-export the model",
         )
         expected_inputs = {
-            "token_ids": ([1, self.max_len, FEATURES_PER_TOKEN], "int32"),
+            "token_ids": ([1, self.max_len, self.tokenizer.features_per_token], "int32"),
             "context": ([1, labels.CONTEXT_DIM], "float32"),
             "vision": ([1, labels.VISION_DIM], "float32"),
         }
@@ -379,13 +379,16 @@ class IntentModelRuntime:
         tokens: Sequence[str],
         context: Mapping[str, Any] | None = None,
         vision: Mapping[str, Any] | None = None,
+        marks: Sequence[str] | None = None,
     ) -> Prediction:
         """Intent, tags and spans for ``tokens`` (tokenizer.words(text); a str is split so).
 
         Unknown context keys or values and unknown vision entries are ignored
         (a value falls back to "none"/0). Words past ``max_len`` are cut and
         the prediction says ``truncated``; no words at all is fine (the intent
-        then comes from context and vision).
+        then comes from context and vision). ``marks`` are the tokens'
+        gazetteer marks (``gazetteer.Gazetteer.marks``), read only by a model
+        trained with them.
         """
         if isinstance(tokens, str):
             tokens = split_words(tokens)
@@ -396,7 +399,7 @@ class IntentModelRuntime:
             log.info(
                 "utterance has %d words, the model reads the first %d", len(words), self.max_len
             )
-        ids = self.tokenizer.encode(words, self.max_len)
+        ids = self.tokenizer.encode(words, self.max_len, marks)
         intent_probs, tag_probs, confidence = self.run_arrays(
             ids, encode_context(context), encode_vision(vision)
         )
@@ -417,6 +420,10 @@ class IntentModelRuntime:
             truncated=truncated,
             tokens_used=used,
         )
+
+    @property
+    def uses_gazetteer(self) -> bool:
+        return self.tokenizer.uses_gazetteer
 
     def __repr__(self) -> str:
         return (

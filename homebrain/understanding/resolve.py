@@ -58,6 +58,11 @@ VALUE_INTENTS: dict[str, str] = {
 # Generic intents that need a device word or a name before a question makes sense.
 _GENERIC = frozenset({"turn_on", "turn_off", "open", "close", "stop"})
 
+# A scene is a choice of its own: one that happens to be in the room is no guess to act on
+# ("can dogs eat grapes" misheard as a scene request must not start one), so only a name
+# chooses it.
+_NAMED_ONLY = frozenset({"activate_scene"})
+
 # "turn everything off" means things with a power switch, not the heating, the blinds
 # or a scene; those need their own word.
 _EVERYTHING: dict[str, tuple[str, ...]] = {
@@ -228,7 +233,7 @@ class Resolver:
             return Resolution(targets=[e.entity_id for e in pool])
         if not pool:
             return Resolution(problem=NOT_FOUND, kind=kind)
-        if word is None and intent.name in _GENERIC:
+        if word is None and intent.name in _GENERIC | _NAMED_ONLY:
             return Resolution(problem=NO_TARGET, kind=kind)
         if site_room:
             local = [e for e in pool if e.room == site_room]

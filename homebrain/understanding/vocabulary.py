@@ -192,6 +192,15 @@ PERCENT_WORDS: dict[str, int] = {
     "low": 33,
     "medium": 66,
     "high": 100,
+    "quarter": 25,
+    "a quarter": 25,
+    "three quarters": 75,
+    "three quarter": 75,
+    "flat out": 100,
+    "full blast": 100,
+    "full whack": 100,
+    "full power": 100,
+    "top speed": 100,
 }
 
 # Relative changes ("warmer", "a bit brighter") belong to a later dialogue; until then

@@ -1,0 +1,108 @@
+"""Which words of an utterance are one of the home's own names: the model's gazetteer input.
+
+A small model trained on generated sentences cannot know that "festoon" or
+"wall stat" is a device in *this* home; the home's config does. Marking the
+words that spell one of its device or room names (longest match first) and
+giving the mark to the model as one more hashed feature per token lets it tag
+names it never saw, in phrasings it never saw, the way production NLU engines
+use lookup tables. The mark is a hint, not the answer: training drops it now
+and then (``training_marks``) so the model still tags names the home does not
+spell exactly (a misheard name, a name said differently).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable, Sequence
+
+from homebrain.home import Home
+from homebrain.understanding.tokenizer import words
+
+DEVICE = "device"
+ROOM = "room"
+NONE = ""
+
+# how often a span's mark is kept while training (a gazetteer miss is normal in real use)
+KEEP_SHARE = 0.85
+
+
+class Gazetteer:
+    """Longest-match marking of token runs that spell a device name or a room name."""
+
+    def __init__(self, devices: Iterable[str] = (), rooms: Iterable[str] = ()) -> None:
+        self._phrases: dict[tuple[str, ...], str] = {}
+        for text in rooms:
+            self._add(text, ROOM)
+        for text in devices:  # a device name wins over a room of the same spelling
+            self._add(text, DEVICE)
+        self._longest = max((len(p) for p in self._phrases), default=0)
+
+    def _add(self, text: str, mark: str) -> None:
+        phrase = tuple(words(text))
+        if phrase:
+            self._phrases[phrase] = mark
+
+    @classmethod
+    def for_home(cls, home: Home) -> Gazetteer:
+        devices = [n for e in home.entities.values() for n in e.names]
+        rooms = [n for r in home.rooms.values() for n in (*r.names, r.id.replace("_", " "))]
+        floors = [r.floor for r in home.rooms.values() if r.floor]
+        return cls(devices, [*rooms, *floors])
+
+    def __len__(self) -> int:
+        return len(self._phrases)
+
+    def marks(self, tokens: Sequence[str]) -> list[str]:
+        """One mark per token: ``"device"``, ``"room"`` or ``""``."""
+        out = [NONE] * len(tokens)
+        i = 0
+        while i < len(tokens):
+            for size in range(min(self._longest, len(tokens) - i), 0, -1):
+                mark = self._phrases.get(tuple(tokens[i : i + size]))
+                if mark is not None:
+                    out[i : i + size] = [mark] * size
+                    i += size
+                    break
+            else:
+                i += 1
+        return out
+
+
+def spans_of(tags: Sequence[str], slot: str) -> list[tuple[int, int]]:
+    """``[start, end)`` of every BIO span of ``slot``."""
+    found: list[tuple[int, int]] = []
+    start: int | None = None
+    for i, tag in enumerate([*tags, "O"]):
+        inside = tag == f"I-{slot}" and start is not None
+        if start is not None and not inside:
+            found.append((start, i))
+            start = None
+        if tag == f"B-{slot}":
+            start = i
+    return found
+
+
+def training_marks(
+    tokens: Sequence[str],
+    tags: Sequence[str],
+    rng: random.Random,
+    generic: Iterable[str] = (),
+) -> list[str]:
+    """The marks a home's gazetteer would give a generated example, now and then missing.
+
+    Every tagged device name (not a generic device word such as "lamp", listed
+    in ``generic``) and room becomes a gazetteer entry, kept with
+    ``KEEP_SHARE``; marking then runs over the whole sentence as it does on
+    the device, so the same words elsewhere in it are marked too.
+    """
+    common = {tuple(words(w)) for w in generic}
+    common |= {(*w[:-1], w[-1] + "s") for w in common if w}  # "radios" is as generic as "radio"
+    devices = [
+        " ".join(tokens[a:b])
+        for a, b in spans_of(tags, DEVICE)
+        if tuple(tokens[a:b]) not in common and rng.random() < KEEP_SHARE
+    ]
+    rooms = [" ".join(tokens[a:b]) for a, b in spans_of(tags, ROOM) if rng.random() < KEEP_SHARE]
+    if not devices and not rooms:
+        return [NONE] * len(tokens)
+    return Gazetteer(devices, rooms).marks(tokens)
