@@ -144,11 +144,29 @@ class Resolver:
         names = slots.get("names") or ([slots["name"]] if slots.get("name") else [])
         rooms = slots.get("rooms") or ([slots["room"]] if slots.get("room") else [])
         group = bool(slots.get("plural") or slots.get("all"))
+        if _says_here(slots) and site_room and not rooms and not names:
+            rooms = [site_room]  # "in here": the room that heard it, not a referent
         if names:
-            return self._by_names(names, rooms, group, allowed, site_room, slots)
-        if slots.get("ref") and not slots.get("domain") and not rooms:
-            return self._by_reference(allowed, pointing_at, referents)
-        return self._by_words(intent, rooms, group, allowed, site_room)
+            found = self._by_names(names, rooms, group, allowed, site_room, slots)
+        elif slots.get("ref") and not slots.get("domain") and not rooms:
+            found = self._by_reference(allowed, pointing_at, referents)
+        else:
+            found = self._by_words(intent, rooms, group, allowed, site_room)
+        return self._without_exceptions(found, slots)
+
+    def _without_exceptions(self, found: Resolution, slots: dict[str, object]) -> Resolution:
+        """ "all the lights except the lamp": what was named after "except" is left out."""
+        left_out: set[str] = set()
+        for name in _strings(slots.get("except_names")):
+            left_out.update(self.named(name))
+        rooms = set(_strings(slots.get("except_rooms")))
+        left_out.update(e.entity_id for e in self.home.entities.values() if e.room in rooms)
+        if not left_out or not found.ok:
+            return found
+        targets = [t for t in found.targets if t not in left_out]
+        if not targets:
+            return Resolution(problem=NOT_FOUND, kind=found.kind, room=found.room)
+        return Resolution(targets=targets, room=found.room)
 
     # -- the three ways a target is said ----------------------------------------------------
 
@@ -220,6 +238,11 @@ class Resolver:
         else:
             allowed = _EVERYTHING.get(intent.name, allowed)
             pool = [e for e in self.home.entities.values() if e.domain in allowed]
+            # "twenty one in the parlour" said as a temperature: with no device word, the
+            # intent's own kind of device is meant, not every device that takes a number
+            own = [e for e in pool if e.domain in INTENT_DOMAINS.get(intent.name, ())]
+            if own and intent.name in VALUE_INTENTS.values():
+                pool = own
             domains = {e.domain for e in pool}
             kind = KIND_OF_DOMAIN[next(iter(domains))] if len(domains) == 1 else "device"
         if rooms:
@@ -274,6 +297,17 @@ class Resolver:
     def _room(self, entity_id: str) -> str | None:
         entity = self.home.entities.get(entity_id)
         return entity.room if entity else None
+
+
+_HERE = frozenset({"here", "in here", "out here", "up here", "down here", "this room"})
+
+
+def _strings(value: object) -> list[str]:
+    return [str(v) for v in value] if isinstance(value, (list, tuple)) else []
+
+
+def _says_here(slots: dict[str, object]) -> bool:
+    return str(slots.get("ref") or "") in _HERE
 
 
 def _pick(ids: list[str], rank: object) -> str | None:

@@ -39,9 +39,12 @@ class SlotFiller:
             for name in entity.names:
                 self.entity_names.setdefault(clean(name), name)
         self.room_names: dict[str, str] = {}
+        self.floors: dict[str, list[str]] = {}  # "upstairs" → the rooms on that floor
         for room in home.rooms.values():
             for name in (*room.names, room.id.replace("_", " ")):
                 self.room_names.setdefault(clean(name), room.id)
+            if room.floor:
+                self.floors.setdefault(clean(room.floor), []).append(room.id)
 
     def _match(self, text: str, choices: dict[str, Any]) -> Any | None:
         key = clean(text)
@@ -56,15 +59,25 @@ class SlotFiller:
         slots: dict[str, Any] = {}
         names: list[str] = []
         rooms: list[str] = []
+        # what follows "except" / "apart from" is left out, not targeted
+        except_names: list[str] = []
+        except_rooms: list[str] = []
         for index, span in enumerate(spans):
             kind, text = span.slot_type, span.text
+            into_names, into_rooms = (
+                (except_names, except_rooms) if slots.get("except") else (names, rooms)
+            )
             if kind == "device":
                 text = self._widen_to_name(span, tokens)
-                self._device(text, slots, names, rooms)
+                self._device(text, slots, into_names, into_rooms)
             elif kind == "room":
                 room = self._match(text, self.room_names)
-                if room is not None and room not in rooms:
-                    rooms.append(room)
+                floor = self.floors.get(clean(text))
+                if room is not None and room not in into_rooms:
+                    into_rooms.append(room)
+                elif room is None and floor:
+                    into_rooms.extend(r for r in floor if r not in into_rooms)
+                    slots.setdefault("floor", clean(text))
                 elif room is None and clean(text) in V.WHOLE_HOME:
                     slots["whole_home"] = True
             elif kind == "value":
@@ -108,6 +121,10 @@ class SlotFiller:
             slots["room"] = rooms[0]
             if len(rooms) > 1:
                 slots["rooms"] = rooms
+        if except_names:
+            slots["except_names"] = except_names
+        if except_rooms:
+            slots["except_rooms"] = except_rooms
         for token in tokens:
             rank = ordinal(token)
             if rank is not None:
