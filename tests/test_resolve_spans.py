@@ -87,6 +87,13 @@ CASES = [
 ]
 
 
+CASES += [
+    # "lit" / "dark" say the lights are meant, all of them there
+    ("turn_on", "i want the orangery lit up", {"orangery": "room"}, LIGHTS["orangery"]),
+    ("turn_off", "the scullery can go dark", {"scullery": "room"}, LIGHTS["scullery"]),
+]
+
+
 @pytest.mark.parametrize(("intent", "text", "marks", "targets"), CASES)
 def test_targets(intent: str, text: str, marks: dict[str, str], targets: list[str]) -> None:
     found = resolve(intent, text, marks)
@@ -115,3 +122,12 @@ def test_a_scene_is_only_ever_chosen_by_name() -> None:
     assert found.problem == NO_TARGET and not found.targets
     named = resolve("activate_scene", "do the hygge thing", {"hygge": "device"})
     assert named.targets == ["scene.hygge"]
+
+
+def test_kelvin_becomes_mireds() -> None:
+    spans, tokens = spans_of(
+        "2700 kelvin on the shaving light",
+        {"2700": "value", "kelvin": "unit", "shaving light": "device"},
+    )
+    slots = SlotFiller(home()).fill(spans, tokens)
+    assert slots["color_temp"] == 370 and "value" not in slots and "unit" not in slots

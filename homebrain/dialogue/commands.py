@@ -95,17 +95,80 @@ def _checked(domain: str, name: str, value: float) -> float:
     return value
 
 
-def fields_for(intent_name: str, entity: Entity, slots: dict[str, Any]) -> dict[str, Any]:
+# Relative changes ("warmer", "up ten percent"): the field each kind of device changes,
+# and the step when no amount is said (a degree, or ten points of a percentage).
+RELATIVE_FIELD: dict[str, str] = {
+    "light": "brightness",
+    "climate": "temperature",
+    "media_player": "volume",
+    "fan": "percentage",
+    "cover": "position",
+}
+DEFAULT_STEP: dict[str, float] = {"temperature": 1.0}
+DEFAULT_PERCENT_STEP = 10.0
+
+
+def fields_for(
+    intent_name: str,
+    entity: Entity,
+    slots: dict[str, Any],
+    current: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """The validated abstract fields ``intent_name`` sends to ``entity``.
 
-    Raises OutOfRange for a value the device cannot take and Unsupported when
-    the intent makes no sense for the device's domain.
+    ``current`` is the entity's mirrored state, which a relative change
+    ("brighter", "two degrees warmer") starts from. Raises OutOfRange for a
+    value the device cannot take and Unsupported when the intent makes no
+    sense for the device's domain.
     """
     domain = entity.domain
+    if intent_name in ("increase", "decrease"):
+        return validate_command(domain, relative_fields(intent_name, domain, slots, current or {}))
     fields = _raw_fields(intent_name, domain, slots)
     if fields is None:
         raise Unsupported(f"{intent_name} on {domain}")
     return validate_command(domain, fields)
+
+
+def relative_fields(
+    intent: str, domain: str, slots: dict[str, Any], current: dict[str, Any]
+) -> dict[str, Any]:
+    """The new value after a relative change, from the mirrored one, clamped to the range.
+
+    A change past the end stops at it ("louder" at 100 stays 100) rather than
+    being refused: people say "brighter" without knowing how bright it is.
+    """
+    name = RELATIVE_FIELD.get(domain)
+    if name is None:
+        raise Unsupported(f"{intent} on {domain}")
+    spec = DOMAINS[domain][name]
+    lo = spec.minimum if spec.minimum is not None else 0.0
+    hi = spec.maximum if spec.maximum is not None else 100.0
+    step = DEFAULT_STEP.get(name, DEFAULT_PERCENT_STEP)
+    if slots.get("value") is not None:
+        step = abs(float(slots["value"]))
+        if name == "temperature" and slots.get("unit") == FAHRENHEIT:
+            step = step * 5 / 9
+    now = _current(domain, name, current, lo, hi)
+    value = now + step if intent == "increase" else now - step
+    value = round(float(min(max(value, lo), hi)), 1)
+    if value.is_integer():
+        value = float(int(value))
+    if domain in ("light", "fan"):
+        return {"state": "off"} if value == 0 else {"state": "on", name: value}
+    return {name: value}
+
+
+def _current(domain: str, name: str, state: dict[str, Any], lo: float, hi: float) -> float:
+    """The mirrored value; an off light or fan counts from 0, an unknown one from the middle."""
+    if domain in ("light", "fan") and state.get("state") == "off":
+        return lo
+    value = state.get(name)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    if domain == "cover" and state.get("state") in ("open", "close", "closed"):
+        return hi if state.get("state") == "open" else lo
+    return 20.0 if name == "temperature" else (lo + hi) / 2
 
 
 def _raw_fields(intent: str, domain: str, slots: dict[str, Any]) -> dict[str, Any] | None:

@@ -43,7 +43,10 @@ INTENT_DOMAINS: dict[str, tuple[str, ...]] = {
     "pause": ("media_player",),
     "set_volume": ("media_player",),
     "activate_scene": ("scene",),
+    "increase": _ALL_VALUE,
+    "decrease": _ALL_VALUE,
 }
+
 
 # A number with no attribute word ("set the fan to 50", "set it to 50") means the
 # device's main value; which one follows from the device, not from the words.
@@ -54,6 +57,9 @@ VALUE_INTENTS: dict[str, str] = {
     "media_player": "set_volume",
     "climate": "set_temperature",
 }
+
+# "warmer", "louder": the kind of device a relative change's attribute belongs to.
+ATTRIBUTE_DOMAINS: dict[str, str] = {intent: domain for domain, intent in VALUE_INTENTS.items()}
 
 # Generic intents that need a device word or a name before a question makes sense.
 _GENERIC = frozenset({"turn_on", "turn_off", "open", "close", "stop"})
@@ -99,6 +105,9 @@ class Resolution:
 
 def allowed_domains(intent: Intent) -> tuple[str, ...]:
     """Domains that can carry out ``intent``; value intents without an attribute word are open."""
+    if intent.name in ("increase", "decrease"):
+        domain = ATTRIBUTE_DOMAINS.get(str(intent.slots.get("attribute")))
+        return (domain,) if domain else _ALL_VALUE
     if intent.name in VALUE_INTENTS.values() and "attribute" not in intent.slots:
         unit = intent.slots.get("unit")
         if unit in ("°C", "°F"):
@@ -149,6 +158,9 @@ class Resolver:
         if names:
             found = self._by_names(names, rooms, group, allowed, site_room, slots)
         elif slots.get("ref") and not slots.get("domain") and not rooms:
+            found = self._by_reference(allowed, pointing_at, referents)
+        elif _unaimed_change(intent, rooms) and any(r in self.home.entities for r in referents):
+            # "a bit brighter" right after "turn on the lamp": still the lamp
             found = self._by_reference(allowed, pointing_at, referents)
         else:
             found = self._by_words(intent, rooms, group, allowed, site_room)
@@ -300,6 +312,18 @@ class Resolver:
 
 
 _HERE = frozenset({"here", "in here", "out here", "up here", "down here", "this room"})
+
+
+def _unaimed_change(intent: Intent, rooms: list[str]) -> bool:
+    """A relative change that names nothing at all ("louder", "a touch warmer")."""
+    slots = intent.slots
+    return (
+        intent.name in ("increase", "decrease")
+        and not rooms
+        and not slots.get("device")
+        and not slots.get("all")
+        and not slots.get("whole_home")
+    )
 
 
 def _strings(value: object) -> list[str]:

@@ -18,7 +18,7 @@ from homebrain.home import Home
 from homebrain.training.templates import RELATIVE_ATTRIBUTES  # plain data, no torch
 from homebrain.understanding import vocabulary as V
 from homebrain.understanding.normalize import clean
-from homebrain.understanding.numbers import ordinal, parse_quantities, tokenize
+from homebrain.understanding.numbers import KELVIN, ordinal, parse_quantities, tokenize
 
 
 class SpanLike(Protocol):
@@ -121,6 +121,12 @@ class SlotFiller:
             slots["room"] = rooms[0]
             if len(rooms) > 1:
                 slots["rooms"] = rooms
+        if slots.get("unit") == KELVIN and slots.get("value") and "color_temp" not in slots:
+            slots["color_temp"] = round(1_000_000 / float(slots.pop("value")))  # → mireds
+            slots.pop("unit")
+        if "device" not in slots and not names and set(tokens) & _LIGHT_STATE_WORDS:
+            # "the orangery lit up", "everything dark": said of lights, all of them there
+            slots.update(device="lights", domain="light", plural=True)
         if except_names:
             slots["except_names"] = except_names
         if except_rooms:
@@ -193,6 +199,10 @@ class SlotFiller:
             best = self._match(key, dict(V.COLORS))
             if best is not None:
                 slots["color"] = best
+
+
+# Words that say a room's lights are meant without naming them.
+_LIGHT_STATE_WORDS = frozenset({"lit", "dark", "darken", "pitch", "gloomy"})
 
 
 def _adjacent_unit(spans: Sequence[SpanLike], index: int) -> str:
