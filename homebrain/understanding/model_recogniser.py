@@ -8,6 +8,7 @@ runtime (or anything with the same ``predict``).
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -71,9 +72,13 @@ class ModelRecogniser:
         vision: Mapping[str, float] | None = None,
     ) -> Intent:
         # markup and stuttered words are not speech; the model never saw them in training
-        raw = words(strip_markup(text))
+        raw = [w for w in (_latin(w) for w in words(strip_markup(text))) if w]
         tokens = [w for i, w in enumerate(raw) if i == 0 or w != raw[i - 1]]
         context = (dialogue or DialogueState()).as_context()
+        readable = any(ch.isalnum() for w in tokens for ch in w)
+        if not readable and not vision and context == DialogueState().as_context():
+            # nothing the model can read and nothing else to go on ("日本語", "🙂")
+            return Intent(OUT_OF_DOMAIN, {}, 1.0, text)
         marks = self.gazetteer.marks(tokens)
         prediction = self.predictor.predict(tokens, context, dict(vision or {}), marks)
         slots = self.filler.fill(prediction.spans, tokens)
@@ -82,3 +87,11 @@ class ModelRecogniser:
             slots["low_confidence"] = prediction.intent
             return Intent(OUT_OF_DOMAIN, slots, confidence, text)
         return Intent(prediction.intent, slots, confidence, text)
+
+
+def _latin(word: str) -> str:
+    """The word in the letters the model was trained on: "café" → "cafe"; other scripts → ""."""
+    if word.isascii() or word == "°":
+        return word
+    plain = unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode()
+    return plain if plain and len(plain) * 2 >= len(word) else ""
