@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+from homebrain.actions.custom import ActionMessage
 from homebrain.config.loader import ConfigError, LoadedConfig, load_config
 from homebrain.messages import DeviceCommand, MqttMessage
 from homebrain.mqtt.broker import EmbeddedBroker
@@ -45,19 +46,40 @@ class _Event:
 
 
 class MqttSink:
-    """Sends device commands through the link; reports late failures to the asking site."""
+    """Sends device commands and custom actions through the link's outbox.
+
+    Both expire alike (``max_command_age``) and a late failure is reported to the
+    asking site. ``actions`` holds the custom actions of the current turn, for
+    the intent message.
+    """
 
     def __init__(self, daemon: Daemon) -> None:
         self.daemon = daemon
+        self.actions: list[ActionMessage] = []
 
-    def send(self, command: DeviceCommand, messages: list[MqttMessage], origin: Origin) -> None:
-        max_age = self.daemon.loaded.config.mqtt.max_command_age
+    def start_turn(self) -> None:
+        self.actions = []
 
+    def _failed(self, origin: Origin) -> Callable[[Pending, str], None]:
         def failed(pending: Pending, why: str) -> None:
             self.daemon.events.put(_Event("failed", (origin, pending, why)))
 
+        return failed
+
+    def send(self, command: DeviceCommand, messages: list[MqttMessage], origin: Origin) -> None:
+        max_age = self.daemon.loaded.config.mqtt.max_command_age
+        failed = self._failed(origin)
         for message in messages:
             self.daemon.link.publish(message, max_age=max_age, on_failed=failed, tag=command)
+
+    def send_action(self, action: ActionMessage, origin: Origin) -> None:
+        self.actions.append(action)
+        self.daemon.link.publish(
+            action.message,
+            max_age=self.daemon.loaded.config.mqtt.max_command_age,
+            on_failed=self._failed(origin),
+            tag=action,
+        )
 
 
 class Daemon:
@@ -76,7 +98,8 @@ class Daemon:
         self.events: queue.Queue[_Event | None] = queue.Queue()
         self.stopping = threading.Event()
         self.mirror = StateMirror(loaded)
-        self.pipeline = Pipeline(loaded, self.mirror, MqttSink(self))
+        self.sink = MqttSink(self)
+        self.pipeline = Pipeline(loaded, self.mirror, self.sink)
         self.link = MqttLink(
             loaded,
             on_message=self._on_message,
@@ -186,6 +209,7 @@ class Daemon:
             self._report_failure(origin, pending, why)
 
     def handle_payload(self, site: str, payload: bytes) -> TurnResult:
+        self.sink.start_turn()
         text, context = self._decode(site, payload)
         if text is None:
             result = TurnResult(
@@ -227,6 +251,10 @@ class Daemon:
         )
         intent.update(site=result.site, outcome=result.outcome)
         intent["commands"] = [{"entity_id": c.entity_id, **c.fields} for c in result.commands]
+        if self.sink.actions:
+            intent["actions"] = [
+                {"topic": a.message.topic, "payload": a.payload} for a in self.sink.actions
+            ]
         self.link.publish(MqttMessage(self.topics.intent(result.site), json.dumps(intent).encode()))
 
     def _publish_snapshot(self) -> None:
@@ -239,7 +267,9 @@ class Daemon:
             self.link.publish(message, max_age=self.loaded.config.mqtt.max_command_age)
 
     def _report_failure(self, origin: Origin, pending: Pending, why: str) -> None:
-        text = self.pipeline.responses.render("not_sent", name=origin.entity_name, reason=why)
+        text = self.pipeline.responses.render(
+            origin.failure_key, name=origin.entity_name, reason=why
+        )
         log.error("[%s] command for %s not sent: %s", origin.site, origin.entity_name, why)
         self.link.publish(MqttMessage(self.topics.response(origin.site), text.encode()))
         if self.prompt is not None:
@@ -261,7 +291,7 @@ class Daemon:
         self.loaded = loaded
         self.link.loaded = loaded
         self.mirror.configure(loaded)
-        self.pipeline = Pipeline(loaded, self.mirror, MqttSink(self))
+        self.pipeline = Pipeline(loaded, self.mirror, self.sink)
         self.link.resubscribe()
         self.reloads += 1
         log.info("config reloaded from %s: %d devices", loaded.path, len(loaded.config.devices))

@@ -2,6 +2,11 @@
 
 `run`, `say` (through the daemon), `eval` and `bench` all go through
 `Pipeline.handle_text`, so what is evaluated is what runs.
+
+Device commands become messages through their profiles; a custom intent's
+decision becomes its configured action message. Both leave through the same
+sink (the daemon's outbox: queued during a broker outage, sent on reconnect or
+reported as not sent), so a coffee order is as safe as a light switch.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from homebrain.actions.custom import ActionError, ActionMessage, ConfiguredIntent
 from homebrain.config.loader import LoadedConfig
 from homebrain.dialogue.manager import DialogueManager
 from homebrain.dialogue.responses import Responses
@@ -20,22 +26,32 @@ from homebrain.messages import DeviceCommand, MqttMessage
 from homebrain.profiles.base import ProfileError
 from homebrain.state.mirror import StateMirror
 from homebrain.turns import ACTION, ANSWER, TurnContext, TurnResult
+from homebrain.understanding.custom import CustomRecogniser, model_knows
+from homebrain.understanding.matcher import Matcher
 from homebrain.understanding.model_recogniser import ModelRecogniser
+from homebrain.understanding.recogniser import Recogniser
 
 log = logging.getLogger("homebrain.pipeline")
 
 
 @dataclass(frozen=True)
 class Origin:
-    """Who asked for a command, so a late failure can be reported to the right site."""
+    """Who asked for a command, so a late failure can be reported to the right site.
+
+    ``failure_key`` is the response that reports it (``not_sent`` for a device,
+    ``not_sent_custom`` for a custom intent's action, named by its spoken name).
+    """
 
     site: str
     text: str
     entity_name: str
+    failure_key: str = "not_sent"
 
 
 class CommandSink(Protocol):
     def send(self, command: DeviceCommand, messages: list[MqttMessage], origin: Origin) -> None: ...
+
+    def send_action(self, action: ActionMessage, origin: Origin) -> None: ...
 
 
 class Pipeline:
@@ -52,11 +68,8 @@ class Pipeline:
         self.loaded = loaded
         self.home = Home.from_config(loaded.config)
         self.responses = Responses(loaded.config.responses)
-        recogniser = None
-        if loaded.model is not None:
-            recogniser = ModelRecogniser(
-                self.home, loaded.model, loaded.config.understanding.min_confidence
-            )
+        self.custom: dict[str, ConfiguredIntent] = loaded.custom_intents()
+        self.recogniser = self._recogniser()
         self.dialogue = DialogueManager(
             self.home,
             mirror.get,
@@ -64,8 +77,29 @@ class Pipeline:
             question_timeout=loaded.config.dialogue.question_timeout,
             clock=clock,
             referent_timeout=loaded.config.dialogue.referent_timeout,
-            matcher=recogniser,
+            matcher=self.recogniser,
+            custom=self.custom,
         )
+
+    def _recogniser(self) -> Recogniser:
+        """The configured recogniser, with the custom intents on top.
+
+        A model hears the custom intents it was trained with; the others (all of
+        them for the grammar) are matched by their templates first.
+        """
+        model = self.loaded.model
+        base: Recogniser
+        learned: list[str] = []
+        if model is not None:
+            base = ModelRecogniser(
+                self.home, model, self.loaded.config.understanding.min_confidence
+            )
+            learned = [c.name for c in self.custom.values() if model_knows(model, c.spec)]
+        else:
+            base = Matcher(self.home)
+        if not self.custom:
+            return base
+        return CustomRecogniser(base, [c.spec for c in self.custom.values()], learned)
 
     def site_of(self, context: TurnContext) -> str:
         return context.site or self.home.default_site or "default"
@@ -97,6 +131,22 @@ class Pipeline:
         if failures:
             response = self.responses.render("cannot_do", name=", ".join(failures))
             outcome = ACTION if sent else ANSWER
+        intent = decision.intent
+        if outcome == ACTION and intent is not None and intent.name in self.custom:
+            configured = self.custom[intent.name]
+            try:
+                # ``text`` in its templates is the request, also when a later turn completed it
+                action = configured.message(intent.slots, site, intent.text or text)
+            except ActionError as exc:
+                log.error("custom intent %s: cannot render its action: %s", intent.name, exc)
+                response = self.responses.render(
+                    "failed_custom", name=configured.spoken_name, reason=str(exc)
+                )
+                outcome = ANSWER
+            else:
+                origin = Origin(site, text, configured.spoken_name, "not_sent_custom")
+                self.sink.send_action(action, origin)
+                log.info("[%s] %s → %s %s", site, intent.name, action.message.topic, action.payload)
         if decision.intent is not None:
             decision.intent.targets = decision.intent.targets or [c.entity_id for c in sent]
         latency = (time.perf_counter() - started) * 1000

@@ -45,6 +45,7 @@ def test_text_topic_to_device_and_back(daemon: Daemon, recorder: Recorder) -> No
     assert intent["outcome"] == ACTION
     # the simulated device answered in Zigbee2MQTT's own format and the mirror followed
     assert wait_until(lambda: daemon.mirror.get("light.kitchen_ceiling").get("state") == "on")
+
     def light_on(m: object) -> bool:
         devices = json.loads(m.payload)["devices"]  # type: ignore[attr-defined]
         return bool(devices["light.kitchen_ceiling"]["state"].get("state") == "on")

@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import difflib
+import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
 from homebrain.config.schema import DeviceConfig, HomebrainConfig
 from homebrain.yamlsource import Loc, Located, Problem, SourceError, read_located
 
+if TYPE_CHECKING:
+    from homebrain.actions.custom import ConfiguredIntent
+
 ConfigProblem = Problem
+
+log = logging.getLogger("homebrain.config")
 
 
 class ConfigError(SourceError):
@@ -28,12 +34,21 @@ class LoadedConfig:
     config: HomebrainConfig
     profiles: dict[str, Any]
     model: Any = None  # the loaded intent model runtime, when understanding.recogniser is model
+    _custom: dict[str, Any] | None = field(default=None, repr=False, compare=False)
 
     def device(self, entity_id: str) -> DeviceConfig:
         for device in self.config.devices:
             if device.id == entity_id:
                 return device
         raise KeyError(entity_id)
+
+    def custom_intents(self) -> dict[str, ConfiguredIntent]:
+        """The config's custom intents, compiled once (every eval session builds a pipeline)."""
+        if self._custom is None:
+            from homebrain.actions.custom import configured_intents  # late: reads profiles
+
+            self._custom = dict(configured_intents(self.config.intents))
+        return self._custom
 
 
 def _path_text(loc: Loc, data: Any) -> str:
@@ -45,8 +60,11 @@ def _path_text(loc: Loc, data: Any) -> str:
             label = str(item)
             if isinstance(node, list) and 0 <= item < len(node):
                 node = node[item]
-                if isinstance(node, dict) and isinstance(node.get("id"), str):
-                    label = f"{item} {node['id']}"
+                label_text = (
+                    (node.get("id") or node.get("name")) if isinstance(node, dict) else None
+                )
+                if isinstance(label_text, str):
+                    label = f"{item} {label_text}"
             else:
                 node = None
             parts.append(f"[{label}]")
@@ -113,6 +131,8 @@ def load_config(path: str | Path) -> LoadedConfig:
         raise ConfigError(exc.problems) from None
     if data is None:
         data = {}
+    if isinstance(data, dict) and "intents" in data:
+        _intents_as_words(path, data, located)
     if not isinstance(data, dict):
         raise ConfigError(
             [
@@ -131,7 +151,7 @@ def load_config(path: str | Path) -> LoadedConfig:
         )
 
     config: HomebrainConfig | None = None
-    raw_index: list[int] | None = None  # devices' indices in the file, when some were dropped
+    raw_index: dict[str, list[int]] | None = None  # file indices of list entries kept
     try:
         config = HomebrainConfig.model_validate(data)
     except ValidationError as exc:
@@ -156,28 +176,50 @@ def load_config(path: str | Path) -> LoadedConfig:
     raise ConfigError(problems)
 
 
+def _intents_as_words(path: Path, data: dict[str, Any], located: Located) -> None:
+    """Re-read ``intents:`` keeping unquoted yes/no/on/off as words.
+
+    They are spoken forms there ("no" sugar → 0), while elsewhere in the config
+    YAML's booleans stay booleans (``simulate: yes``).
+    """
+    try:
+        words, word_lines = read_located(path, words_for_bools=True)
+    except SourceError:  # already read once: cannot fail differently
+        return
+    if not isinstance(words, dict) or "intents" not in words:
+        return
+    data["intents"] = words["intents"]
+    located.lines.update({k: v for k, v in word_lines.lines.items() if k[:1] == ("intents",)})
+    located.duplicates[:] = [d for d in located.duplicates if d[0][:1] != ("intents",)]
+    located.duplicates.extend(d for d in word_lines.duplicates if d[0][:1] == ("intents",))
+
+
+_LISTS = ("devices", "intents")  # lists whose bad entries are dropped one by one
+
+
 def _without_invalid(
     data: dict[str, Any], exc: ValidationError
-) -> tuple[HomebrainConfig | None, list[int] | None]:
+) -> tuple[HomebrainConfig | None, dict[str, list[int]] | None]:
     """The config minus the parts that failed, so cross-checks can still report the rest.
 
-    Only whole top-level keys and single devices are dropped; rooms and sites
-    stay as written (their ids are what the cross-checks need).
+    Only whole top-level keys and single devices or intents are dropped; rooms
+    and sites stay as written (their ids are what the cross-checks need). The
+    second value maps each list to the file indices of the entries kept.
     """
     bad_keys = {e["loc"][0] for e in exc.errors() if e["loc"]}
-    bad_devices = {
-        e["loc"][1] for e in exc.errors() if len(e["loc"]) > 1 and e["loc"][0] == "devices"
-    }
-    cleaned = {k: v for k, v in data.items() if k not in bad_keys or k == "devices"}
-    if "devices" in bad_keys:
-        devices = data.get("devices")
-        if not isinstance(devices, list) or not bad_devices:
-            cleaned.pop("devices", None)
-        else:
-            cleaned["devices"] = [d for i, d in enumerate(devices) if i not in bad_devices]
-    raw_devices = data.get("devices")
-    count = len(raw_devices) if isinstance(raw_devices, list) else 0
-    kept = [i for i in range(count) if i not in bad_devices]
+    cleaned = {k: v for k, v in data.items() if k not in bad_keys or k in _LISTS}
+    kept: dict[str, list[int]] = {}
+    for key in _LISTS:
+        bad = {e["loc"][1] for e in exc.errors() if len(e["loc"]) > 1 and e["loc"][0] == key}
+        raw = data.get(key)
+        count = len(raw) if isinstance(raw, list) else 0
+        kept[key] = [i for i in range(count) if i not in bad]
+        if key in bad_keys:
+            if not isinstance(raw, list) or not bad:
+                cleaned.pop(key, None)
+                kept[key] = []
+            else:
+                cleaned[key] = [item for i, item in enumerate(raw) if i not in bad]
     if bad_keys & {"rooms", "sites"}:
         return None, None
     try:
@@ -200,11 +242,36 @@ def _load_model(
     if not where.is_absolute():
         where = base / where
     try:
-        return load_model(where)
+        model = load_model(where)
     except ModelError as exc:
         loc: Loc = ("understanding", "model") if understanding.model else ("understanding",)
         problems.append(Problem(name, located.line(loc), ".".join(map(str, loc)), str(exc)))
         return None
+    _warn_untrained(name, where, config, model)
+    return model
+
+
+def _warn_untrained(name: str, where: Path, config: HomebrainConfig, model: Any) -> None:
+    """Say which custom intents the model cannot predict: they fall back to their templates."""
+    from homebrain.actions.custom import build_intents
+    from homebrain.understanding.custom import model_knows
+
+    built, _ = build_intents(config.intents)
+    for intent in built.values():
+        if model_knows(model, intent.spec):
+            continue
+        if intent.name in model.intents:
+            lacking = [s for s in intent.spec.slots if f"custom_{s}" not in model.slot_types]
+            what = f"custom intent {intent.name!r} without its slot(s) {', '.join(lacking)}"
+        else:
+            what = f"custom intent {intent.name!r}"
+        log.warning(
+            "model %s was trained without %s; it is matched by its templates until you "
+            "retrain: homebrain train --config %s --out DIR",
+            where,
+            what,
+            name,
+        )
 
 
 def _pydantic_problem(
@@ -232,7 +299,7 @@ def _cross_check(
     config: HomebrainConfig,
     profiles: dict[str, Any],
     base: Path,
-    raw_index: list[int] | None = None,
+    raw_index: dict[str, list[int]] | None = None,
 ) -> list[ConfigProblem]:
     problems: list[ConfigProblem] = []
 
@@ -255,7 +322,7 @@ def _cross_check(
 
     seen: dict[str, int] = {}
     for position, device in enumerate(config.devices):
-        index = raw_index[position] if raw_index else position
+        index = raw_index["devices"][position] if raw_index else position
         loc: Loc = ("devices", index)
         if device.id in seen:
             add(
@@ -309,6 +376,14 @@ def _cross_check(
                 add(("mqtt", "tls", key), f"{str(file)!r}: no such file")
     if mqtt.reconnect_max_delay < mqtt.reconnect_min_delay:
         add(("mqtt", "reconnect_max_delay"), "expected at least reconnect_min_delay")
+    if config.intents:
+        from homebrain.actions.custom import build_intents  # late: it reads profiles' Jinja
+
+        _, intent_problems = build_intents(config.intents)
+        for problem in intent_problems:
+            entry, *rest = problem.loc
+            at = raw_index["intents"][int(entry)] if raw_index else entry
+            add(("intents", at, *rest), problem.message)
     return problems
 
 

@@ -131,6 +131,44 @@ class UnderstandingConfig(Strict):
         return value
 
 
+class IntentActionConfig(Strict):
+    """What a custom intent does: one MQTT message (see homebrain/actions/custom.py)."""
+
+    topic: str = Field(description="MQTT topic, used as given (a Jinja template may read slots)")
+    payload: Any = Field(
+        None,
+        description="a Jinja template string, or a mapping/list whose strings are templates; "
+        "default: every slot as a JSON object",
+    )
+    retain: bool = False
+    qos: int = Field(1, ge=0, le=2)
+
+
+class IntentConfig(Strict):
+    """A custom intent: sentence templates, slot values with synonyms, an action.
+
+    Slots stay loosely typed here (``dict[str, Any]``) on purpose: the loader
+    checks them with homebrain.actions.custom, which reports the exact key path
+    ("intents[0 order_coffee].slots.milk.skinny") instead of pydantic's
+    union-branch names.
+    """
+
+    name: str
+    templates: list[str]
+    slots: dict[str, Any] = {}
+    defaults: dict[str, Any] = Field(
+        {}, description="values for slots a sentence leaves out (else the dialogue asks)"
+    )
+    questions: dict[str, str] = Field({}, description="how to ask for a missing slot")
+    action: IntentActionConfig
+    response: str | None = Field(None, description="what to say back (Jinja template)")
+
+    @field_validator("templates", mode="before")
+    @classmethod
+    def _one_template(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+
 class HomebrainConfig(Strict):
     mqtt: MqttConfig = MqttConfig()
     rooms: dict[str, RoomConfig] = {}
@@ -142,7 +180,21 @@ class HomebrainConfig(Strict):
     dialogue: DialogueConfig = DialogueConfig()
     understanding: UnderstandingConfig = UnderstandingConfig()
     responses: dict[str, str] = {}
+    intents: list[IntentConfig] = Field(
+        [], description="custom intents: templates, slot values, an MQTT action"
+    )
     log_level: str = "INFO"
+
+    @property
+    def custom_intents(self) -> list[dict[str, Any]]:
+        """The custom intents as the training corpus takes them (``generate_corpus`` reads this).
+
+        Spoken forms include the number forms the matcher hears ("2" and "two"
+        for a value 2), so a model trained on them hears the same sentences.
+        """
+        from homebrain.understanding.custom import build_specs  # late: it imports this module
+
+        return [spec.corpus_form() for spec in build_specs(self.intents)]
 
     @field_validator("rooms", "sites")
     @classmethod

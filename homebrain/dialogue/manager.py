@@ -10,10 +10,11 @@ move without an explicit "yes" to a question that names it.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from homebrain.actions.custom import ConfiguredIntent
 from homebrain.domains import CommandError
 from homebrain.home import Entity, Home
 from homebrain.messages import DeviceCommand
@@ -49,6 +50,7 @@ from .responses import Responses
 VALUE = "value"
 WHICH = "which"
 CONFIRM = "confirm"
+SLOT = "slot"  # a custom intent's missing slot
 
 _NOT_COMMANDS = frozenset({"answer", "affirm", "deny", "cancel", OUT_OF_DOMAIN})
 _TARGET_SLOTS = ("name", "names", "room", "rooms", "domain", "device")
@@ -78,6 +80,7 @@ class _Pending:
     commands: list[DeviceCommand] = field(default_factory=list)
     response: str = ""
     retried: bool = False
+    slot: str | None = None  # the custom slot a SLOT question asks for
 
     def describe(self, now: float) -> dict[str, Any]:
         return {
@@ -90,6 +93,7 @@ class _Pending:
                 {"entity_id": c.entity_id, "fields": dict(c.fields)} for c in self.commands
             ],
             "question": self.question,
+            "slot": self.slot,
             "expires_in": max(0.0, self.expires - now),
         }
 
@@ -123,6 +127,9 @@ class DialogueManager:
     ``state`` reads an entity's mirrored state (kept for state-aware features);
     ``clock`` is injectable so question expiry can be tested without sleeping.
     ``sensitive_confidence``: below it, a sensitive device is not even asked about.
+    ``custom``: the config's custom intents by name; one of them, once every slot
+    its action needs is known (said, defaulted or asked for), is an ACTION
+    decision with no device commands: the pipeline publishes its message.
     """
 
     def __init__(
@@ -137,6 +144,7 @@ class DialogueManager:
         sensitive_confidence: float = 0.9,
         matcher: Recogniser | None = None,
         resolver: Resolver | None = None,
+        custom: Mapping[str, ConfiguredIntent] | None = None,
     ) -> None:
         self.home = home
         self.state = state
@@ -147,6 +155,7 @@ class DialogueManager:
         self.clock = clock
         self.matcher: Recogniser = matcher or Matcher(home)
         self.resolver = resolver or Resolver(home)
+        self.custom: dict[str, ConfiguredIntent] = dict(custom or {})
         self._sessions: dict[str, _Session] = {}
 
     # -- public ---------------------------------------------------------------------------
@@ -218,6 +227,8 @@ class DialogueManager:
             if expired:
                 return Decision(intent, [], self._say("expired"), ANSWER)
             return Decision(intent, [], self._say("unknown"), UNKNOWN)
+        if intent.name in self.custom:
+            return self._custom(session, intent, context, now)
         return self._act(session, intent, context, site_room, now)
 
     def _continue(
@@ -230,11 +241,13 @@ class DialogueManager:
         now: float,
     ) -> Decision | None:
         """Use this turn as the answer to ``pending``; None if it is a new command instead."""
+        if pending.kind == SLOT:
+            return self._slot_answer(session, pending, intent, context, now)
         if intent.name in ("cancel", "deny"):
             session.pending = None
             return Decision(intent, [], self._say("cancelled"), ANSWER)
-        if _is_command(intent):
-            return None
+        if _is_command(intent) or intent.name in self.custom:
+            return None  # a whole new command (a custom intent is one by itself)
         if pending.kind == CONFIRM:
             session.pending = None
             if intent.name == "affirm" and intent.confidence >= self.sensitive_confidence:
@@ -329,6 +342,77 @@ class DialogueManager:
         pending.expires = now + self.question_timeout
         return Decision(intent, [], self._say("ask_again", question=pending.question), ASK)
 
+    # -- custom intents -------------------------------------------------------------------
+
+    def _custom(
+        self, session: _Session, intent: Intent, context: TurnContext, now: float
+    ) -> Decision:
+        """A custom intent: ask for a missing slot, or decide to publish its action."""
+        configured = self.custom[intent.name]
+        slots = configured.complete(intent.slots)
+        done = replace(intent, slots=slots, targets=[])
+        missing = configured.missing(slots)
+        if missing:
+            slot = missing[0]
+            question = self._slot_question(configured, slot)
+            session.pending = _Pending(SLOT, done, question, now + self.question_timeout, slot=slot)
+            return Decision(done, [], question, ASK)
+        site = context.site or self.home.default_site or "default"
+        response = configured.response(slots, site, intent.text) or self._say(
+            "done_custom", name=configured.spoken_name
+        )
+        session.last_intent = intent.name
+        return Decision(done, [], response, ACTION)
+
+    def _slot_answer(
+        self,
+        session: _Session,
+        pending: _Pending,
+        intent: Intent,
+        context: TurnContext,
+        now: float,
+    ) -> Decision | None:
+        """The answer to "which size?": a value of that slot, said alone or in a sentence.
+
+        "no" is a value when the slot has it ("how many sugars?" "no"), else it
+        cancels; the same request said again is merged with what was heard; any
+        other complete command replaces the question (None).
+        """
+        configured = self.custom.get(pending.intent.name)
+        if configured is None or pending.slot is None:  # the config was reloaded meanwhile
+            session.pending = None
+            return None
+        if intent.name == pending.intent.name:
+            session.pending = None
+            merged = {**pending.intent.slots, **intent.slots}
+            return self._custom(session, replace(pending.intent, slots=merged), context, now)
+        if intent.name == "cancel":
+            session.pending = None
+            return Decision(intent, [], self._say("cancelled"), ANSWER)
+        if intent.name in self.custom or _is_command(intent):
+            return None
+        # the asked slot first; anything else said ("a large one") replaces a default
+        wanted = [pending.slot, *configured.spec.slots]
+        heard = configured.spec.spot(intent.text, list(dict.fromkeys(wanted)))
+        if pending.slot not in heard:
+            if intent.name == "deny":
+                session.pending = None
+                return Decision(intent, [], self._say("cancelled"), ANSWER)
+            return self._retry(session, pending, intent, now)
+        session.pending = None
+        merged = {**pending.intent.slots, **heard}
+        return self._custom(session, replace(pending.intent, slots=merged), context, now)
+
+    def _slot_question(self, configured: ConfiguredIntent, slot: str) -> str:
+        own = configured.questions.get(slot)
+        if own:
+            return own
+        options = configured.options(slot)
+        what = slot.replace("_", " ")
+        if 2 <= len(options) <= _MAX_OPTIONS:
+            return self._say("ask_slot", what=what, options=join_names(options, "or"))
+        return self._say("ask_slot_open", what=what)
+
     # -- acting ---------------------------------------------------------------------------
 
     def _act(
@@ -383,7 +467,7 @@ class DialogueManager:
             for entity in entities:
                 name = effective_intent(intent.name, intent.slots, entity.domain)
                 try:
-                    fields = fields_for(name, entity, intent.slots)
+                    fields = fields_for(name, entity, intent.slots, self.state(entity.entity_id))
                 except Unsupported:
                     skipped.append(entity.entity_id)
                     continue
@@ -479,7 +563,8 @@ class DialogueManager:
         if pending.kind == VALUE:
             need = REQUIRED_SLOT.get(pending.intent.name)
             slot = _PENDING_SLOT.get(pending.intent.name, "none") if need else "none"
-        return DialogueState(pending.kind, slot, last_domain, pending.intent.name)
+        kind = VALUE if pending.kind == SLOT else pending.kind  # a value, in the model's words
+        return DialogueState(kind, slot, last_domain, pending.intent.name)
 
 
 def _is_command(intent: Intent) -> bool:
@@ -522,4 +607,4 @@ def _index(count: int, rank: Any) -> int | None:
     return index if 0 <= index < count else None
 
 
-__all__ = ["CONFIRM", "VALUE", "WHICH", "DialogueManager", "join_names", "spoken_name"]
+__all__ = ["CONFIRM", "SLOT", "VALUE", "WHICH", "DialogueManager", "join_names", "spoken_name"]

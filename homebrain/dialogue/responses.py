@@ -34,6 +34,8 @@ DEFAULTS: dict[str, str] = {
     "ask_color": "What colour?",
     "ask_color_temp": "How warm or cool?",
     "ask_mode": "Which mode: heat, cool, auto or off?",
+    "ask_slot": "Which {what}: {options}?",  # a custom intent's missing slot
+    "ask_slot_open": "Which {what}?",  # ... with too many values to list
     # confirmations for sensitive devices
     "confirm_unlock": "Are you sure you want to unlock the {name}?",
     "confirm_lock": "Are you sure you want to lock the {name}?",
@@ -59,12 +61,15 @@ DEFAULTS: dict[str, str] = {
     "done_pause": "Pausing the {name}.",
     "done_volume": "Setting the {name} volume to {value}.",
     "done_scene": "Activating {name}.",
+    "done_custom": "OK, {name}.",  # a custom intent without its own response; name: "order coffee"
     # cannot do
     "not_found": "I couldn't find a {kind}.",
     "not_found_in_room": "There's no {kind} in the {room}.",
     "incompatible": "The {name} can't do that.",
     "cannot_do": "Sorry, I couldn't send that to the {name}.",
     "not_sent": "I couldn't reach the {name}: {reason}.",
+    "not_sent_custom": "I couldn't {name}: {reason}.",  # a custom action the broker never took
+    "failed_custom": "Sorry, I couldn't {name}: {reason}.",  # its payload did not render
     "range_temperature": "I can only set the temperature between {min} and {max} degrees.",
     "range_percent": "I can only set the {what} between {min} and {max} percent.",
     "range_color_temp": "I can only set the colour temperature between {min} and {max} mireds.",

@@ -86,6 +86,8 @@ def failure_text(record: TurnRecord) -> Text:
         return text
     got = record.got_json()
     shown = f"{got['outcome']} {_short(got['commands'])}" if got["commands"] else got["outcome"]
+    for action in got.get("actions", []):
+        shown += f"  {action['topic']} {_short(action['payload'])}"
     if got["intent"]:
         shown += f"  (intent {got['intent']}"
         shown += f" {_short(got['slots'])})" if got["slots"] else ")"

@@ -17,14 +17,16 @@ Scoring (DESIGN.md's JSON keys):
   with an equal value (numbers numerically, 21 == 21.0; words
   case-insensitively); ``none``: nothing commanded; ``ask``: a question back
   and nothing commanded; a custom intent: the intent name and every expected
-  slot equal.
+  slot equal. A custom intent's published action counts as acting: it fails
+  ``none`` and ``ask``, and an entity expectation that did not ask for it.
 - ``intent_accuracy``: the fraction of sentences whose *target* is right,
   values aside: for entity commands, the set of commanded entities equals the
   expected set (brightness 40 instead of 50 still counts); for ``none``,
   nothing was commanded; for ``ask``, a question was asked; for a custom
   intent, the intent name matches (slots aside).
 - ``ood_false_action_rate``: among the ``expect: none`` sentences that ran, the
-  fraction that commanded anything (0 when there are none).
+  fraction that commanded anything or published a custom action (0 when there
+  are none).
 - ``dialogues`` / ``dialogues_passed``: a dialogue passes when every turn
   matches exactly (every turn runs even after one fails, and each failing turn
   is listed in ``failures`` with the dialogue's name).
@@ -40,10 +42,11 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from homebrain.actions.custom import ActionMessage
 from homebrain.config.loader import LoadedConfig
 from homebrain.evaluation.files import (
     ASK,
@@ -88,18 +91,21 @@ class ManualClock:
 class CaptureSink:
     """A CommandSink that publishes to simulated devices instead of a broker.
 
-    Records every command and message of the current turn; each message goes to
-    the simulator and the devices' answering state messages into the mirror.
+    Records every command, custom action and message of the current turn; each
+    device message goes to the simulator and the devices' answering state
+    messages into the mirror.
     """
 
     def __init__(self, simulator: Any, mirror: StateMirror) -> None:
         self.simulator = simulator
         self.mirror = mirror
         self.commands: list[DeviceCommand] = []
+        self.actions: list[ActionMessage] = []
         self.messages: list[MqttMessage] = []
 
     def start_turn(self) -> None:
         self.commands = []
+        self.actions = []
         self.messages = []
 
     def send(self, command: DeviceCommand, messages: list[MqttMessage], origin: Origin) -> None:
@@ -108,6 +114,11 @@ class CaptureSink:
             self.messages.append(message)
             for reply in self.simulator.handle(message.topic, message.payload):
                 self.mirror.handle(reply.topic, reply.payload)
+
+    def send_action(self, action: ActionMessage, origin: Origin) -> None:
+        """A custom action: recorded and captured; no simulated device listens for it."""
+        self.actions.append(action)
+        self.messages.append(action.message)
 
 
 class EvalSession:
@@ -191,18 +202,24 @@ class Verdict:
     reason: str = ""
 
 
-def judge(expect: Expectation, result: TurnResult, commanded: dict[str, dict[str, Any]]) -> Verdict:
+def judge(
+    expect: Expectation,
+    result: TurnResult,
+    commanded: dict[str, dict[str, Any]],
+    actions: Sequence[ActionMessage] = (),
+) -> Verdict:
     """Compare one turn's result with its expectation (see the module docstring)."""
+    acted = [*commanded, *(f"{a.intent} ({a.message.topic})" for a in actions)]
     if expect.kind == NONE:
-        if commanded:
-            return Verdict(False, False, f"commanded {', '.join(commanded)}; nothing should be")
+        if acted:
+            return Verdict(False, False, f"commanded {', '.join(acted)}; nothing should be")
         return Verdict(True, True)
     if expect.kind == ASK:
         asked = result.outcome == ASK_OUTCOME
-        if asked and not commanded:
+        if asked and not acted:
             return Verdict(True, True)
-        if commanded:
-            return Verdict(False, asked, f"commanded {', '.join(commanded)} instead of asking")
+        if acted:
+            return Verdict(False, asked, f"commanded {', '.join(acted)} instead of asking")
         return Verdict(False, False, f"expected a question, got {result.outcome}")
     if expect.kind == INTENT:
         name = result.intent.name if result.intent is not None else None
@@ -226,6 +243,8 @@ def judge(expect: Expectation, result: TurnResult, commanded: dict[str, dict[str
         problems.append(f"not commanded: {', '.join(missing)}")
     if extra:
         problems.append(f"commanded unexpectedly: {', '.join(extra)}")
+    if actions:
+        problems.append(f"published unexpectedly: {', '.join(acted[len(commanded) :])}")
     for entity_id in sorted(expected_ids & got_ids):
         fields = commanded[entity_id]
         for name, value in expect.commands[entity_id].items():
@@ -258,6 +277,7 @@ class TurnRecord:
     messages: list[MqttMessage] = field(default_factory=list)
     dialogue: str | None = None
     turn: int | None = None  # 1-based, in dialogues
+    actions: list[ActionMessage] = field(default_factory=list)  # custom actions published
 
     @property
     def ran(self) -> bool:
@@ -267,13 +287,18 @@ class TurnRecord:
         if self.result is None:
             return {"error": self.verdict.reason}
         intent = self.result.intent
-        return {
+        got: dict[str, Any] = {
             "outcome": self.result.outcome,
             "commands": self.commanded,
             "intent": intent.name if intent is not None else None,
             "slots": dict(intent.slots) if intent is not None else {},
             "response": self.result.response,
         }
+        if self.actions:  # an extension key: only when a custom action was published
+            got["actions"] = [
+                {"topic": a.message.topic, "payload": a.payload} for a in self.actions
+            ]
+        return got
 
     def failure_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"file": self.file}
@@ -310,7 +335,7 @@ class Stats:
         self.intent_ok += record.verdict.intent_ok
         if record.expect.kind == NONE and record.ran:
             self.ood += 1
-            self.ood_acted += bool(record.commanded)
+            self.ood_acted += bool(record.commanded or record.actions)
         self.add_latency(record)
 
     def add_latency(self, record: TurnRecord) -> None:
@@ -520,7 +545,8 @@ class EvalRunner:
                 file, line, where, text, None, context, expect, Verdict(False, False, reason)
             )
         commanded = merged_commands(session.sink.commands)
-        verdict = judge(expect, result, commanded)
+        actions = list(session.sink.actions)
+        verdict = judge(expect, result, commanded, actions)
         return TurnRecord(
             file,
             line,
@@ -533,4 +559,5 @@ class EvalRunner:
             result,
             commanded,
             list(session.sink.messages),
+            actions=actions,
         )

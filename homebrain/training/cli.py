@@ -42,7 +42,7 @@ def run_train(
             print(exc, file=sys.stderr)
             return 2
     try:
-        from homebrain.training.corpus import generate_corpus, intents_for, slot_types_for, split
+        from homebrain.training.corpus import split
         from homebrain.training.export import ParityError, export_bundle
         from homebrain.training.train import train
     except ImportError as exc:
@@ -53,14 +53,19 @@ def run_train(
         return 2
 
     started = time.perf_counter()
-    console.print(f"generating {size} examples (seed {seed})...")
-    examples = generate_corpus(home, size=size, seed=seed)
+    names = ", ".join(c.name for c in home.intents) if home is not None else ""
+    console.print(
+        f"generating {size} examples (seed {seed})"
+        + (f" with custom intents {names}" if names else "")
+        + "..."
+    )
+    examples, intents, slot_types = training_data(home, size, seed)
     train_set, val_set = split(examples, validation=0.1, seed=seed)
     result = train(
         train_set,
         val_set,
-        intents=intents_for(None),
-        slot_types=slot_types_for(None),
+        intents=intents,
+        slot_types=slot_types,
         seed=seed,
         device=device,
         epochs=epochs,
@@ -89,6 +94,23 @@ def run_train(
     else:
         show(figures, out)
     return 0
+
+
+def training_data(
+    home: HomebrainConfig | None, size: int, seed: int
+) -> tuple[list[Example], tuple[str, ...], tuple[str, ...]]:
+    """The corpus ``homebrain train`` learns from and the label lists its model carries.
+
+    The config's custom intents go in with every spoken form (numbers as
+    digits and words, as the grammar hears them), so the model learns them and
+    its bundle names them: the daemon then leaves them to the model instead of
+    matching their templates first.
+    """
+    from homebrain.training.corpus import generate_corpus, intents_for, slot_types_for
+
+    customs = home.custom_intents if home is not None else []
+    examples = generate_corpus(home, size=size, seed=seed, custom_intents=customs)
+    return examples, intents_for(customs), slot_types_for(customs)
 
 
 def evaluate_bundle(bundle: Path, examples: list[Example], report: Path | None) -> dict[str, Any]:

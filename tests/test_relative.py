@@ -1,0 +1,118 @@
+"""Relative changes ("brighter", "two degrees warmer", "louder"): from mirrored state, clamped.
+
+The table checks the arithmetic alone; the conversations run the shipped
+model (homebrain/models/default) through the real dialogue manager, with a
+state mirror that is a plain dict here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fixture_homes import demo_home
+
+from homebrain.dialogue.commands import Unsupported, relative_fields
+from homebrain.dialogue.manager import DialogueManager
+from homebrain.dialogue.responses import Responses
+from homebrain.models import DEFAULT_MODEL
+from homebrain.turns import ACTION, TurnContext
+from homebrain.understanding.model_recogniser import ModelRecogniser
+from homebrain.understanding.model_runtime import load_model
+from homebrain.understanding.numbers import FAHRENHEIT
+
+TABLE: list[tuple[str, str, dict[str, Any], dict[str, Any], dict[str, Any]]] = [
+    # intent, domain, slots, mirrored state, fields sent
+    ("increase", "light", {}, {"state": "on", "brightness": 40}, {"state": "on", "brightness": 50}),
+    ("decrease", "light", {}, {"state": "on", "brightness": 40}, {"state": "on", "brightness": 30}),
+    (
+        "increase",
+        "light",
+        {},
+        {"state": "off", "brightness": 80},
+        {"state": "on", "brightness": 10},
+    ),
+    ("decrease", "light", {"value": 20}, {"state": "on", "brightness": 15}, {"state": "off"}),
+    (
+        "increase",
+        "light",
+        {"value": 30},
+        {"state": "on", "brightness": 90},
+        {"state": "on", "brightness": 100},
+    ),
+    ("increase", "climate", {}, {"temperature": 20}, {"temperature": 21}),
+    ("decrease", "climate", {"value": 1.5}, {"temperature": 20}, {"temperature": 18.5}),
+    (
+        "increase",
+        "climate",
+        {"value": 9, "unit": FAHRENHEIT},
+        {"temperature": 20},
+        {"temperature": 25},
+    ),
+    ("increase", "climate", {"value": 10}, {"temperature": 30}, {"temperature": 35}),
+    ("increase", "climate", {}, {}, {"temperature": 21}),  # unknown: from 20 °C
+    ("increase", "media_player", {"value": 20}, {"volume": 30}, {"volume": 50}),
+    ("decrease", "media_player", {}, {"volume": 5}, {"volume": 0}),
+    ("increase", "fan", {}, {"state": "on", "percentage": 40}, {"state": "on", "percentage": 50}),
+    ("increase", "cover", {"value": 10}, {"position": 50}, {"position": 60}),
+    ("decrease", "cover", {}, {"state": "open"}, {"position": 90}),
+]
+
+
+@pytest.mark.parametrize(("intent", "domain", "slots", "state", "fields"), TABLE)
+def test_relative_fields(
+    intent: str,
+    domain: str,
+    slots: dict[str, Any],
+    state: dict[str, Any],
+    fields: dict[str, Any],
+) -> None:
+    assert relative_fields(intent, domain, slots, state) == fields
+
+
+def test_no_relative_change_for_on_off_devices() -> None:
+    with pytest.raises(Unsupported):
+        relative_fields("increase", "switch", {}, {"state": "on"})
+
+
+@pytest.fixture(scope="module")
+def manager_and_state() -> tuple[DialogueManager, dict[str, dict[str, Any]]]:
+    home = demo_home()
+    state: dict[str, dict[str, Any]] = {
+        "light.reading_lamp": {"state": "on", "brightness": 40},
+        "climate.living_room": {"temperature": 20.0, "mode": "heat"},
+        "media_player.living_room_tv": {"state": "on", "volume": 30},
+    }
+    recogniser = ModelRecogniser(home, load_model(DEFAULT_MODEL))
+    dm = DialogueManager(
+        home, lambda entity: state.get(entity, {}), Responses({}), matcher=recogniser
+    )
+    return dm, state
+
+
+CONVERSATIONS = [
+    (["make the reading lamp brighter"], {"light.reading_lamp": {"state": "on", "brightness": 50}}),
+    (
+        ["turn on the reading lamp", "a bit dimmer"],
+        {"light.reading_lamp": {"state": "on", "brightness": 30}},
+    ),
+    (
+        ["make it two degrees warmer in the living room"],
+        {"climate.living_room": {"temperature": 22}},
+    ),
+    (["turn the tv up by 20"], {"media_player.living_room_tv": {"volume": 50}}),
+]
+
+
+@pytest.mark.parametrize(("turns", "expected"), CONVERSATIONS)
+def test_relative_changes_through_the_dialogue(
+    manager_and_state: tuple[DialogueManager, dict[str, dict[str, Any]]],
+    turns: list[str],
+    expected: dict[str, dict[str, Any]],
+) -> None:
+    dm, _ = manager_and_state
+    dm.reset()
+    decisions = [dm.handle(t, TurnContext(site="living_room")) for t in turns]
+    last = decisions[-1]
+    assert last.outcome == ACTION, (last.intent, last.response)
+    assert {c.entity_id: c.fields for c in last.commands} == expected
