@@ -4,6 +4,12 @@ Threads: the MQTT link (paho's network loop under a reconnecting supervisor),
 one worker that owns the pipeline and the mirror (every event goes through its
 queue, so no stage needs locks), optional embedded broker, simulator and
 prompt; the main thread handles signals and the systemd watchdog.
+
+The retained ``homebrain/state`` snapshot carries the devices' mirrored state
+and each site's conversation (open question, referents, last intent, what undo
+would send), published after every state change and every turn, so
+`homebrain state` can show both. With ``hermes.enabled`` the daemon also speaks
+the Snips/Hermes protocol (homebrain/mqtt/hermes.py).
 """
 
 from __future__ import annotations
@@ -24,10 +30,16 @@ from typing import Any, TextIO
 from homebrain.actions.custom import ActionMessage
 from homebrain.config.loader import ConfigError, LoadedConfig, load_config
 from homebrain.messages import DeviceCommand, MqttMessage
+from homebrain.mqtt import hermes
 from homebrain.mqtt.broker import EmbeddedBroker
 from homebrain.mqtt.link import MqttLink
 from homebrain.mqtt.outbox import Pending
-from homebrain.mqtt.topics import Topics
+from homebrain.mqtt.topics import (
+    HERMES_NLU_QUERY,
+    HERMES_NOT_RECOGNIZED,
+    Topics,
+    hermes_intent,
+)
 from homebrain.pipeline import Origin, Pipeline
 from homebrain.service.notify import Notifier
 from homebrain.state.mirror import StateMirror
@@ -40,7 +52,7 @@ MAX_TEXT_PAYLOAD = 64 * 1024
 
 @dataclass
 class _Event:
-    kind: str  # "text" | "state" | "reload" | "connected" | "failed"
+    kind: str  # "text" | "hermes" | "state" | "reload" | "connected" | "failed"
     args: tuple[Any, ...]
     reply: Callable[[TurnResult], None] | None = None
 
@@ -113,14 +125,23 @@ class Daemon:
         self.turn_latencies: deque[float] = deque(maxlen=10_000)
 
     # ---- wiring ----------------------------------------------------------
+    @property
+    def hermes_enabled(self) -> bool:
+        return self.loaded.config.hermes.enabled
+
     def _subscriptions(self) -> list[str]:
-        return [self.topics.text_in, *self.mirror.subscriptions()]
+        extra = [HERMES_NLU_QUERY] if self.hermes_enabled else []
+        return [self.topics.text_in, *extra, *self.mirror.subscriptions()]
 
     def _on_message(self, topic: str, payload: bytes, retained: bool) -> None:
         site = self.topics.site_of_text(topic)
         if site is not None:
             if not retained:  # a retained command is history, not a request
                 self.events.put(_Event("text", (site, payload)))
+            return
+        if topic == HERMES_NLU_QUERY:
+            if not retained:
+                self.events.put(_Event("hermes", (payload,)))
             return
         self.events.put(_Event("state", (topic, payload)))
 
@@ -200,6 +221,9 @@ class Daemon:
             result = self.handle_payload(site, payload)
             if event.reply is not None:
                 event.reply(result)
+        elif event.kind == "hermes":
+            (payload,) = event.args
+            self.handle_hermes_query(payload)
         elif event.kind == "reload":
             self.reload()
         elif event.kind == "connected":
@@ -223,6 +247,26 @@ class Daemon:
         self._publish_turn(result)
         return result
 
+    def handle_hermes_query(self, payload: bytes) -> TurnResult | None:
+        """A hermes/nlu/query: the sentence of a Hermes client, handled like site text.
+
+        A payload that is not a query is logged and skipped: it has no site to
+        answer to, and the daemon keeps running.
+        """
+        if not self.hermes_enabled:
+            return None  # subscribed under an earlier config
+        try:
+            query = hermes.parse_query(payload)
+        except hermes.HermesError as exc:
+            log.warning("ignored %s payload (%d bytes): %s", HERMES_NLU_QUERY, len(payload), exc)
+            return None
+        site = query.site or self.pipeline.home.default_site or "default"
+        self.sink.start_turn()
+        result = self.pipeline.handle_text(query.text, TurnContext(site=site))
+        self.turn_latencies.append(result.latency_ms)
+        self._publish_turn(result, query)
+        return result
+
     def _decode(self, site: str, payload: bytes) -> tuple[str | None, Any]:
         """Plain UTF-8 text, or JSON {"text": ..., "pointing_at": ...}."""
         if len(payload) > MAX_TEXT_PAYLOAD:
@@ -244,8 +288,10 @@ class Daemon:
                 return data["text"], context
         return raw, context
 
-    def _publish_turn(self, result: TurnResult) -> None:
+    def _publish_turn(self, result: TurnResult, query: hermes.HermesQuery | None = None) -> None:
         self.link.publish(MqttMessage(self.topics.response(result.site), result.response.encode()))
+        if self.hermes_enabled:
+            self._publish_hermes(result, query)
         intent: dict[str, Any] = (
             result.intent.to_json() if result.intent is not None else {"intent": None}
         )
@@ -256,9 +302,34 @@ class Daemon:
                 {"topic": a.message.topic, "payload": a.payload} for a in self.sink.actions
             ]
         self.link.publish(MqttMessage(self.topics.intent(result.site), json.dumps(intent).encode()))
+        self._publish_snapshot()  # the conversation moved on
+
+    def _publish_hermes(self, result: TurnResult, query: hermes.HermesQuery | None) -> None:
+        """The turn in Hermes' words: hermes/intent/<name>, or intentNotRecognized.
+
+        "Not recognised" is only said to a Hermes query (its client waits for an
+        answer); a rejected or out-of-domain sentence from elsewhere publishes nothing.
+        """
+        intent = result.intent
+        if intent is not None and hermes.understood(intent):
+            # the input is this turn's sentence: after "yes", the intent is the confirmed one
+            body = hermes.intent_payload(intent, result.text, result.site, query=query)
+            topic = hermes_intent(intent.name)
+        elif query is not None:
+            body = hermes.not_recognized_payload(result.text, result.site, query=query)
+            topic = HERMES_NOT_RECOGNIZED
+        else:
+            return
+        self.link.publish(MqttMessage(topic, json.dumps(body).encode()))
 
     def _publish_snapshot(self) -> None:
-        body = json.dumps({"devices": self.mirror.snapshot(), "time": time.time()})
+        body = json.dumps(
+            {
+                "devices": self.mirror.snapshot(),
+                "dialogue": self.pipeline.dialogue.describe(),
+                "time": time.time(),
+            }
+        )
         self.link.publish(MqttMessage(self.topics.state, body.encode(), retain=True))
 
     def _refresh_devices(self) -> None:
@@ -291,9 +362,13 @@ class Daemon:
         self.loaded = loaded
         self.link.loaded = loaded
         self.mirror.configure(loaded)
+        previous = self.pipeline
         self.pipeline = Pipeline(loaded, self.mirror, self.sink)
+        # conversations go on across a reload where the home still has what they name
+        self.pipeline.dialogue.adopt(previous.dialogue)
         self.link.resubscribe()
         self.reloads += 1
+        self._publish_snapshot()
         log.info("config reloaded from %s: %d devices", loaded.path, len(loaded.config.devices))
         self.notifier.ready("reloaded")
         return True

@@ -39,6 +39,7 @@ CASES = [
     ("juniper's lamp in juniper's room", "D D _ R R"),
     ("the parlour", "_ D"),  # a device of the same spelling wins over the room
     ("wall", "_"),  # half a name is no name
+    ("up the festoon's brightness", "_ _ D _"),  # a possessive is still the name
     ("", ""),
 ]
 

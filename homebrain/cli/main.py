@@ -114,6 +114,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--report", type=Path, help="write report.md, confusion.png, figures.json here")
     p.add_argument("--size", type=int, default=50_000, help="corpus size (default 50000)")
     p.add_argument("--epochs", type=int, default=30, help="most epochs (early stopping)")
+    p.add_argument(
+        "--builtin-only",
+        action="store_true",
+        help="use the config's names but not its custom intents (a model for many homes, "
+        "like the shipped one; each home's custom intents are then matched by their templates)",
+    )
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
 
     p = sub.add_parser("bench", help="measure text → MQTT publish latency through a real broker")
@@ -177,6 +183,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             report=args.report,
             size=args.size,
             epochs=args.epochs,
+            builtin_only=args.builtin_only,
             as_json=args.json,
         )
     if args.command == "bench":

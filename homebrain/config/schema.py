@@ -118,6 +118,16 @@ class DialogueConfig(Strict):
     referent_timeout: float = Field(300.0, gt=0)
 
 
+class HermesConfig(Strict):
+    """The Snips/Hermes MQTT protocol, for Rhasspy-style tools and skills written for it."""
+
+    enabled: bool = Field(
+        False,
+        description="publish understood intents on hermes/intent/<name> and take text "
+        "from hermes/nlu/query",
+    )
+
+
 class UnderstandingConfig(Strict):
     recogniser: str = Field("grammar", description="grammar (rules) or model (the learned model)")
     model: Path | None = Field(None, description="model bundle directory; default: the shipped one")
@@ -179,6 +189,7 @@ class HomebrainConfig(Strict):
     profile_dirs: list[Path] = []
     dialogue: DialogueConfig = DialogueConfig()
     understanding: UnderstandingConfig = UnderstandingConfig()
+    hermes: HermesConfig = HermesConfig()
     responses: dict[str, str] = {}
     intents: list[IntentConfig] = Field(
         [], description="custom intents: templates, slot values, an MQTT action"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from homebrain.domains import DOMAINS, validate_command
+from homebrain.domains import DOMAINS, CommandError, validate_command
 from homebrain.home import Entity
 from homebrain.understanding.numbers import FAHRENHEIT
 from homebrain.understanding.resolve import VALUE_INTENTS
@@ -275,3 +275,48 @@ def value_text(fields: dict[str, Any]) -> Any:
             value = fields[name]
             return int(value) if float(value).is_integer() else value
     return ""
+
+
+def restore_fields(
+    domain: str, sent: dict[str, Any], before: dict[str, Any]
+) -> dict[str, Any] | None:
+    """The command that puts back what ``sent`` changed, from the mirrored state before it.
+
+    Only the fields the command touched are restored (undoing "make it red" must
+    not also reset the brightness someone changed by hand since). A light or fan
+    that was off goes back off, whatever its other values were; a cover goes
+    back to its position, said as open/close at the ends so that covers which
+    only open and close can be put back too. None when the mirror did not know
+    the earlier value of anything that was changed (or the device has no state
+    to go back to, like a scene): undo cannot guess.
+    """
+    if domain not in DOMAINS or domain == "scene":
+        return None
+    was = before.get("state")
+    if domain in ("light", "fan") and was == "off":
+        return {"state": "off"}
+    out: dict[str, Any] = {}
+    if domain == "cover":
+        if "state" in sent or "position" in sent:
+            raw = before.get("position")
+            position: float | None = None
+            if isinstance(raw, int | float) and not isinstance(raw, bool):
+                position = float(raw)
+            if position is not None and 0 < position < 100:
+                out["position"] = position
+            elif (position is not None and position >= 100) or was == "open":
+                out["state"] = "open"
+            elif (position is not None and position <= 0) or was == "closed":
+                out["state"] = "close"
+    else:
+        for name in sent:
+            if name in DOMAINS[domain] and before.get(name) is not None:
+                out[name] = before[name]
+        if domain in ("light", "fan") and out and was == "on":
+            out = {"state": "on", **out}
+    if not out:
+        return None
+    try:
+        return validate_command(domain, out)
+    except CommandError:
+        return None

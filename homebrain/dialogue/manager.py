@@ -5,6 +5,12 @@ fragments ("twenty one", "the kitchen one", "yes"). The manager keeps the
 unfinished intent per site (each satellite is its own conversation), fills it
 from the next turn, and never lets a sensitive device (lock, garage door)
 move without an explicit "yes" to a question that names it.
+
+Per site it also remembers what the last command did, for a while
+(``referent_timeout``): its targets ("turn it off"), its values ("and the
+bedroom too" says them again for another room) and how its targets were just
+before it ("undo that" puts them back). Questions about the home ("is the
+garage open?") are answered from the mirrored state and send nothing.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from typing import Any
 
 from homebrain.actions.custom import ConfiguredIntent
 from homebrain.domains import CommandError
-from homebrain.home import Entity, Home
+from homebrain.home import Home
 from homebrain.messages import DeviceCommand
 from homebrain.turns import ACTION, ANSWER, ASK, REJECTED, UNKNOWN, Decision, TurnContext
 from homebrain.understanding import vocabulary as V
@@ -28,10 +34,12 @@ from homebrain.understanding.recogniser import Recogniser
 from homebrain.understanding.resolve import (
     AMBIGUOUS,
     INCOMPATIBLE,
+    KIND_OF_DOMAIN,
     NO_TARGET,
     NOT_FOUND,
     Resolver,
 )
+from homebrain.understanding.tokenizer import words
 
 from .commands import (
     REQUIRED_SLOT,
@@ -42,8 +50,10 @@ from .commands import (
     effective_intent,
     fields_for,
     missing,
+    restore_fields,
     value_text,
 )
+from .queries import QueryAnswerer, looks_plural, spoken_name
 from .responses import Responses
 
 # Kinds of pending question.
@@ -52,9 +62,18 @@ WHICH = "which"
 CONFIRM = "confirm"
 SLOT = "slot"  # a custom intent's missing slot
 
-_NOT_COMMANDS = frozenset({"answer", "affirm", "deny", "cancel", OUT_OF_DOMAIN})
+_NOT_COMMANDS = frozenset({"answer", "affirm", "deny", "cancel", "undo", "query", OUT_OF_DOMAIN})
 _TARGET_SLOTS = ("name", "names", "room", "rooms", "domain", "device")
 _VALUE_SLOTS = ("value", "unit", "color", "color_temp", "mode")
+# What "and the bedroom too" carries over from the last command: everything but its target.
+_CARRIED_SLOTS = (*_VALUE_SLOTS, "attribute")
+# Words that make a bare target a repeat of the last command ("and the bedroom too",
+# "same for the hallway", "what about the kitchen"); see _sounds_elliptical.
+_ELLIPSIS_FIRST = frozenset({"and", "also", "same", "now", "then", "plus", "the", "in", "for"})
+_ELLIPSIS_ANY = frozenset({"too", "also", "same", "well", "ditto"})
+# A device word for each kind, for a repeat that names only a room.
+_DOMAIN_WORD = {domain: kind for domain, kind in KIND_OF_DOMAIN.items()}
+_DOMAIN_WORD.update({"media_player": "media player", "climate": "thermostat"})
 _MAX_OPTIONS = 6
 
 # The value a pending question waits for, in labels.PENDING_SLOTS' words.
@@ -81,6 +100,7 @@ class _Pending:
     response: str = ""
     retried: bool = False
     slot: str | None = None  # the custom slot a SLOT question asks for
+    undoing: bool = False  # a CONFIRM whose commands put the last change back
 
     def describe(self, now: float) -> dict[str, Any]:
         return {
@@ -94,7 +114,29 @@ class _Pending:
             ],
             "question": self.question,
             "slot": self.slot,
+            "undo": self.undoing,
             "expires_in": max(0.0, self.expires - now),
+        }
+
+
+@dataclass
+class _Undo:
+    """How to put back what the last command changed: one command per target that can be.
+
+    ``unknown`` are the targets whose earlier state the mirror did not have (or
+    that have none, like a scene): undo names them instead of guessing.
+    """
+
+    commands: list[DeviceCommand]
+    at: float
+    unknown: list[str] = field(default_factory=list)
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "commands": [
+                {"entity_id": c.entity_id, "fields": dict(c.fields)} for c in self.commands
+            ],
+            "unknown": list(self.unknown),
         }
 
 
@@ -105,14 +147,10 @@ class _Session:
     referents: list[str] = field(default_factory=list)
     referents_at: float = 0.0
     last_intent: str | None = None
-
-
-def spoken_name(entity: Entity) -> str:
-    """ "Kitchen light" reads "kitchen light" mid-sentence; "TV" stays "TV"."""
-    name = entity.name.strip()
-    if len(name) > 1 and name[0].isupper() and name[1].islower():
-        return name[0].lower() + name[1:]
-    return name
+    # the last command (or query) as it was carried out, for "and the bedroom too"
+    last_command: Intent | None = None
+    last_at: float = 0.0
+    undo: _Undo | None = None
 
 
 def join_names(names: list[str], word: str = "and") -> str:
@@ -156,6 +194,7 @@ class DialogueManager:
         self.matcher: Recogniser = matcher or Matcher(home)
         self.resolver = resolver or Resolver(home)
         self.custom: dict[str, ConfiguredIntent] = dict(custom or {})
+        self.queries = QueryAnswerer(home, self.resolver, state, responses)
         self._sessions: dict[str, _Session] = {}
 
     # -- public ---------------------------------------------------------------------------
@@ -204,6 +243,69 @@ class DialogueManager:
         self._expire(session, now)
         return session.pending.describe(now) if session.pending else None
 
+    def describe(self) -> dict[str, dict[str, Any]]:
+        """Every site's conversation as plain data (for the state snapshot and `homebrain state`).
+
+        Per site: the open question (as ``pending``), what "it" means now
+        (``referents``, empty once they have timed out), the last intent, and
+        what "undo" would send.
+        """
+        now = self.clock()
+        out: dict[str, dict[str, Any]] = {}
+        for site, session in sorted(self._sessions.items()):
+            self._expire(session, now)
+            fresh = now - session.referents_at <= self.referent_timeout
+            referents = list(session.referents) if fresh else []
+            undo = session.undo
+            if undo is not None and now - undo.at > self.referent_timeout:
+                undo = None
+            out[site] = {
+                "pending": session.pending.describe(now) if session.pending else None,
+                "referents": referents,
+                "referents_age": round(now - session.referents_at, 1) if referents else None,
+                "last_intent": session.last_intent,
+                "undo": undo.describe() if undo else None,
+            }
+        return out
+
+    def adopt(self, previous: DialogueManager) -> None:
+        """Carry conversations over from the manager of a previous config (a SIGHUP reload).
+
+        What still makes sense in this home is kept: referents, the last
+        command, the undo record and the open question survive when every
+        entity (and custom intent) they name is still configured; the rest is
+        dropped, so a reload never leaves a question about a device that is gone.
+        """
+        known = self.home.entities
+        for site, old in previous._sessions.items():
+            session = _Session(
+                expired=old.expired,
+                referents=[r for r in old.referents if r in known],
+                referents_at=old.referents_at,
+                last_intent=old.last_intent,
+            )
+            last = old.last_command
+            if last is not None and all(t in known for t in last.targets):
+                session.last_command, session.last_at = last, old.last_at
+            if old.undo is not None:
+                commands = [c for c in old.undo.commands if c.entity_id in known]
+                unknown = [u for u in old.undo.unknown if u in known]
+                if commands or unknown:
+                    session.undo = _Undo(commands, old.undo.at, unknown)
+            if old.pending is not None and self._still_valid(old.pending):
+                session.pending = old.pending
+            self._sessions[site] = session
+
+    def _still_valid(self, pending: _Pending) -> bool:
+        named = [
+            *pending.intent.targets,
+            *pending.candidates,
+            *(c.entity_id for c in pending.commands),
+        ]
+        if not all(n in self.home.entities for n in named):
+            return False
+        return pending.kind != SLOT or pending.intent.name in self.custom
+
     # -- turns ----------------------------------------------------------------------------
 
     def _fresh(
@@ -229,6 +331,11 @@ class DialogueManager:
             return Decision(intent, [], self._say("unknown"), UNKNOWN)
         if intent.name in self.custom:
             return self._custom(session, intent, context, now)
+        if intent.name == "undo":
+            return self._undo(session, intent, now)
+        intent = self._with_ellipsis(session, intent, now)
+        if intent.name == "query":
+            return self._query(session, intent, context, site_room, now)
         return self._act(session, intent, context, site_room, now)
 
     def _continue(
@@ -241,6 +348,21 @@ class DialogueManager:
         now: float,
     ) -> Decision | None:
         """Use this turn as the answer to ``pending``; None if it is a new command instead."""
+        if intent.name == "undo":
+            return None  # a new request: the question is dropped
+        if intent.name == "query":
+            # a question in between is answered and the open one still waits; but a
+            # confirmation only ever stands right after its own question
+            if pending.kind == CONFIRM:
+                session.pending = None
+            return self._query(
+                session,
+                self._with_ellipsis(session, intent, now),
+                context,
+                site_room,
+                now,
+                keep_last=True,
+            )
         if pending.kind == SLOT:
             return self._slot_answer(session, pending, intent, context, now)
         if intent.name in ("cancel", "deny"):
@@ -252,8 +374,9 @@ class DialogueManager:
             session.pending = None
             if intent.name == "affirm" and intent.confidence >= self.sensitive_confidence:
                 done = replace(pending.intent, targets=[c.entity_id for c in pending.commands])
-                self._remember(session, done.targets, now)
-                return Decision(done, list(pending.commands), pending.response, ACTION)
+                return self._sent(
+                    session, done, list(pending.commands), pending.response, now, pending.undoing
+                )
             key = "not_sure" if intent.name == "affirm" else "cancelled"
             return Decision(intent, [], self._say(key), ANSWER)
         if intent.name in ("affirm", OUT_OF_DOMAIN):
@@ -362,6 +485,7 @@ class DialogueManager:
             "done_custom", name=configured.spoken_name
         )
         session.last_intent = intent.name
+        session.undo = None  # "undo" now would mean the custom action, which cannot be undone
         return Decision(done, [], response, ACTION)
 
     def _slot_answer(
@@ -488,6 +612,22 @@ class DialogueManager:
             color=lead.get("color", ""),
             mode=lead.get("mode", ""),
         )
+        return self._send(session, intent, commands, response, now)
+
+    def _send(
+        self,
+        session: _Session,
+        intent: Intent,
+        commands: list[DeviceCommand],
+        response: str,
+        now: float,
+        undoing: bool = False,
+    ) -> Decision:
+        """Send ``commands``, unless one moves a sensitive device: then ask first.
+
+        An undo goes through here too, so putting a lock or a garage door back
+        needs the same explicit "yes" as moving it did.
+        """
         sensitive = [c for c in commands if self.home.entities[c.entity_id].sensitive]
         if sensitive:
             if intent.confidence < self.sensitive_confidence:
@@ -501,11 +641,146 @@ class DialogueManager:
                 now + self.question_timeout,
                 commands=commands,
                 response=response,
+                undoing=undoing,
             )
             return Decision(intent, [], question, ASK)
-        self._remember(session, intent.targets, now)
+        return self._sent(session, intent, commands, response, now, undoing)
+
+    def _sent(
+        self,
+        session: _Session,
+        intent: Intent,
+        commands: list[DeviceCommand],
+        response: str,
+        now: float,
+        undoing: bool,
+    ) -> Decision:
+        """The commands go out now: remember them for "it", "and the bedroom too" and "undo".
+
+        The undo record is taken here, from the mirror as it is just before the
+        commands leave (for a confirmed command: at the "yes", not at the
+        question). An undo itself is not recorded: "undo" twice does not redo.
+        """
+        targets = [c.entity_id for c in commands]
+        if undoing:
+            session.undo = None
+        else:
+            session.undo = self._undo_record(commands, now)
+            session.last_command = replace(intent, targets=targets, slots=dict(intent.slots))
+            session.last_at = now
+        self._remember(session, targets, now)
         session.last_intent = intent.name
         return Decision(intent, commands, response, ACTION)
+
+    def _undo_record(self, commands: list[DeviceCommand], now: float) -> _Undo:
+        restore: list[DeviceCommand] = []
+        unknown: list[str] = []
+        for command in commands:
+            entity = self.home.entities[command.entity_id]
+            fields = restore_fields(entity.domain, command.fields, self.state(entity.entity_id))
+            if fields is None:
+                unknown.append(entity.entity_id)
+            else:
+                restore.append(DeviceCommand(entity.entity_id, fields))
+        return _Undo(restore, now, unknown)
+
+    # -- undo, queries, ellipsis ----------------------------------------------------------
+
+    def _undo(self, session: _Session, intent: Intent, now: float) -> Decision:
+        """Put the last command's targets back as they were (only the fields it changed).
+
+        "undo the lamp" after a command to several devices puts back only the lamp.
+        """
+        record = session.undo
+        if record is None or now - record.at > self.referent_timeout:
+            session.undo = None
+            return Decision(intent, [], self._say("nothing_to_undo"), ANSWER)
+        known = self.home.entities
+        commands = [c for c in record.commands if c.entity_id in known]
+        unknown = [u for u in record.unknown if u in known]
+        if any(k in intent.slots for k in ("name", "names", "room", "rooms", "device")):
+            named = set(self._narrow([*(c.entity_id for c in commands), *unknown], intent.slots))
+            commands = [c for c in commands if c.entity_id in named]
+            unknown = [u for u in unknown if u in named]
+        if not commands:
+            if unknown:
+                names = join_names([spoken_name(known[u]) for u in unknown])
+                return Decision(intent, [], self._say("cannot_undo", name=names), ANSWER)
+            return Decision(intent, [], self._say("nothing_to_undo"), ANSWER)
+        done = replace(intent, targets=[c.entity_id for c in commands])
+        names = join_names([spoken_name(known[c.entity_id]) for c in commands])
+        one = len(commands) == 1 and not looks_plural(names)  # "the blinds are back"
+        response = self._say("undone" if one else "undone_many", name=names)
+        return self._send(session, done, commands, response, now, undoing=True)
+
+    def _query(
+        self,
+        session: _Session,
+        intent: Intent,
+        context: TurnContext,
+        site_room: str | None,
+        now: float,
+        keep_last: bool = False,
+    ) -> Decision:
+        """Answer from the mirror; nothing is sent. What it was about becomes "it".
+
+        ``keep_last``: asked while a question is open, the query leaves the
+        conversation's last command alone (the answer to the question still
+        completes that one).
+        """
+        fresh = now - session.referents_at <= self.referent_timeout
+        answer = self.queries.answer(
+            intent.slots,
+            intent.text,
+            site_room,
+            context.pointing_at,
+            session.referents if fresh else [],
+        )
+        done = replace(intent, targets=list(answer.about))
+        if answer.about:
+            self._remember(session, answer.about, now)
+        if not keep_last:
+            session.last_intent = intent.name
+            session.last_command = replace(done, slots=dict(intent.slots))
+            session.last_at = now
+        return Decision(done, [], answer.response, ANSWER)
+
+    def _with_ellipsis(self, session: _Session, intent: Intent, now: float) -> Intent:
+        """ "and the bedroom too": the last command again, with its values, for a new target.
+
+        The model hears such a turn as the last intent with only a room or device
+        tagged; this fills in the values (brightness, colour, temperature, the
+        attribute of a relative change or a query) that the new turn did not
+        say. Only when the sentence sounds like a repeat: "dim the bedroom
+        light" right after "dim the lamp to 30%" is a new request whose value is
+        asked for, not copied. A turn that names no target at all ("brighter")
+        is left to the referents, as before.
+        """
+        last = session.last_command
+        if last is None or now - session.last_at > self.referent_timeout:
+            return intent
+        slots = intent.slots
+        if intent.name != last.name or not any(
+            k in slots for k in ("name", "names", "room", "rooms", "device")
+        ):
+            return intent
+        if any(k in slots for k in _CARRIED_SLOTS) or not _sounds_elliptical(intent.text):
+            return intent
+        merged = {**slots, **{k: last.slots[k] for k in _CARRIED_SLOTS if k in last.slots}}
+        if not any(k in slots for k in ("name", "names", "device")):
+            # only a room: the same kind of device as last time ("the bedroom" light, not fan)
+            device = last.slots.get("device") or self._kind_word(last.targets)
+            if isinstance(device, str) and device in V.DEVICE_WORDS:
+                merged["device"] = device
+                merged["domain"] = V.DEVICE_WORDS[device].domain
+        return replace(intent, slots=merged)
+
+    def _kind_word(self, targets: list[str]) -> str | None:
+        """The device word for the one kind of device ``targets`` are, if they are one kind."""
+        domains = {t.split(".", 1)[0] for t in targets}
+        if len(domains) != 1:
+            return None
+        return _DOMAIN_WORD.get(next(iter(domains)))
 
     def _ask_which(
         self, session: _Session, intent: Intent, candidates: list[str], kind: str, now: float
@@ -565,6 +840,16 @@ class DialogueManager:
             slot = _PENDING_SLOT.get(pending.intent.name, "none") if need else "none"
         kind = VALUE if pending.kind == SLOT else pending.kind  # a value, in the model's words
         return DialogueState(kind, slot, last_domain, pending.intent.name)
+
+
+def _sounds_elliptical(text: str) -> bool:
+    """ "and the kitchen too", "same for the hallway", "the bedroom as well", "what about X"."""
+    tokens = words(text or "")
+    if not tokens:
+        return False
+    if tokens[0] in _ELLIPSIS_FIRST or tokens[:2] in (["what", "about"], ["how", "about"]):
+        return True
+    return any(t in _ELLIPSIS_ANY for t in tokens)
 
 
 def _is_command(intent: Intent) -> bool:

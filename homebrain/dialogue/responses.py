@@ -62,6 +62,36 @@ DEFAULTS: dict[str, str] = {
     "done_volume": "Setting the {name} volume to {value}.",
     "done_scene": "Activating {name}.",
     "done_custom": "OK, {name}.",  # a custom intent without its own response; name: "order coffee"
+    # undo ("put it back"): the last command's targets as the mirror had them before it
+    "undone": "Done, the {name} is back as it was.",
+    "undone_many": "Done, the {name} are back as they were.",
+    "nothing_to_undo": "There's nothing to undo.",
+    "cannot_undo": "Sorry, I can't put the {name} back: I don't know how it was before.",
+    # queries, answered from the devices' mirrored state; {name} of several reads
+    # "kitchen light and the reading lamp", {state} is on/off/open/closed/locked/...
+    "query_what": "What would you like to know about?",
+    "query_unknown": "I don't know the state of the {name} yet.",
+    "query_no_state": "I can't tell whether {name} is on.",
+    "query_on": "The {name} is on.",
+    "query_off": "The {name} is off.",
+    "query_on_level": "The {name} is on at {value} percent.",
+    "query_open": "The {name} is open.",
+    "query_closed": "The {name} is closed.",
+    "query_position": "The {name} is {value} percent open.",
+    "query_locked": "The {name} is locked.",
+    "query_unlocked": "The {name} is unlocked.",
+    "query_state": "The {name} is {state}.",
+    "query_volume": "The {name} volume is at {value}.",
+    "query_color": "The {name} is {color}.",
+    "query_temperature": "The {name} is set to {value} degrees.",
+    "query_temperature_current": (
+        "The {name} is set to {value} degrees; it's {current} degrees now."
+    ),
+    "query_current_temperature": "The {name} reads {current} degrees.",
+    "query_climate_off_current": "The {name} is off; it's {current} degrees now.",
+    "query_list": "The {name} are {state}.",
+    "query_list_one": "The {name} is {state}.",
+    "query_list_none": "No {kind} are {state}.",
     # cannot do
     "not_found": "I couldn't find a {kind}.",
     "not_found_in_room": "There's no {kind} in the {room}.",

@@ -1,8 +1,20 @@
-"""homebrain's own topics (DESIGN.md contract): one place builds and parses them."""
+"""homebrain's own topics (DESIGN.md contract): one place builds and parses them.
+
+The Hermes topics (Snips' protocol, spoken by Rhasspy and its skills) are fixed
+by that protocol: no prefix.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+HERMES_NLU_QUERY = "hermes/nlu/query"
+HERMES_NOT_RECOGNIZED = "hermes/nlu/intentNotRecognized"
+
+
+def hermes_intent(name: str) -> str:
+    """hermes/intent/<intentName>: where a Hermes skill listens for one intent."""
+    return f"hermes/intent/{name}"
 
 
 @dataclass(frozen=True)

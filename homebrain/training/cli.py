@@ -29,6 +29,7 @@ def run_train(
     report: Path | None = None,
     size: int = 50_000,
     epochs: int = 30,
+    builtin_only: bool = False,
     as_json: bool = False,
 ) -> int:
     console = Console(stderr=True)
@@ -41,6 +42,8 @@ def run_train(
         except ConfigError as exc:
             print(exc, file=sys.stderr)
             return 2
+        if builtin_only:
+            home = home.model_copy(update={"intents": []})
     try:
         from homebrain.training.corpus import split
         from homebrain.training.export import ParityError, export_bundle

@@ -1352,6 +1352,12 @@ _POSITION_SAID = (
     "{pos} (open|) (on|for) {t}",
     f"{_WANT} {{t}} {{pos}} (open|)",
 )
+_OPEN_MORE_SAID = (
+    "part {t}",
+    "(pull|draw) {t} (open|back|apart)",
+    "{t} (up|open) it's (morning|light)",
+)
+_CLOSE_MORE_SAID = ("(pull|draw) {t} (across|together)", "{t} across (please|)")
 _OPEN_SAID = (
     f"{_WANT} {{t}} open",
     "{t} (can|could|should|needs to) (go|be|come) (up|open)",
@@ -1382,6 +1388,17 @@ _UNLOCK_SAID = (
     "(can|could) {t} be unlocked",
     "let (them|him|her|the guests|the (delivery|cleaner)) in (through|at) {t}",
 )
+_ON_MORE_SAID = (
+    "(get|set) {t} (turning|spinning|going|running|working)",
+    "(bring|get) {t} (to life|going|up and running)",
+    "get {t} (warmed|fired|started) up",
+    "(fire|start|crank) {t} up",
+)
+_OFF_MORE_SAID = (
+    "{t} (can|could|may as well) stop (now|)",
+    "(stop|halt) {t} (now|please|)",
+    "that's enough from {t}",
+)
 _PLAY_SAID = (
     "(carry on|keep going|go on) (with|on) {t}",
     "{t} (can|could) (carry on|start again|resume)",
@@ -1398,7 +1415,8 @@ _VOLUME_SAID = (
     "{t} <attribute:sound|volume|loudness> (up|down|) (to|at|) {vol}",
     "{vol} (on|for) {t}",
     "<attribute:volume|loudness|sound> {vol} (on|for) {t}",
-    "(mute|silence|hush) {t}",
+    "<value:mute> {t}",
+    "<value:mute> (the sound|the volume) (on|of) {t}",
     "{t} (should|could|can) be (at|on) {vol}",
 )
 _SCENE_SAID = (
@@ -1414,6 +1432,8 @@ _SCENE_SAID = (
     "(set|get) the mood {scene}",
     "(it's|time for) {scene} {inroom}",
     "(going|heading) to bed do the {scene}",
+    "(cue|queue|line) up (the|) {scene}",
+    "{person} is (going down|off to bed|asleep) do the {scene}",
 )
 _INCREASE_SAID = (
     "{t} (could|can|should) go up a (notch|bit|touch|little|degree|smidge)",
@@ -1576,11 +1596,17 @@ FRAME_JOINERS_AFTER: tuple[str, ...] = ("", "", "", "", "because", "as", "since"
 
 COMMAND_TEMPLATES: dict[str, dict[str, tuple[str, ...]]] = {
     "turn_on": {
-        d: _ON + _ON_SAID + _ON_EXTRA.get(d, ()) + (_ON_LIGHT_SAID if d == "light" else ())
+        d: _ON
+        + _ON_SAID
+        + _ON_EXTRA.get(d, ())
+        + (_ON_LIGHT_SAID if d == "light" else _ON_MORE_SAID)
         for d in ("light", "switch", "fan", "media_player", "climate")
     },
     "turn_off": {
-        d: _OFF + _OFF_SAID + _OFF_EXTRA.get(d, ()) + (_OFF_LIGHT_SAID if d == "light" else ())
+        d: _OFF
+        + _OFF_SAID
+        + _OFF_EXTRA.get(d, ())
+        + (_OFF_LIGHT_SAID if d == "light" else _OFF_MORE_SAID)
         for d in ("light", "switch", "fan", "media_player", "climate")
     },
     "set_brightness": {"light": _BRIGHTNESS + _BRIGHTNESS_SAID},
@@ -1588,8 +1614,11 @@ COMMAND_TEMPLATES: dict[str, dict[str, tuple[str, ...]]] = {
     "set_color_temp": {"light": _COLOR_TEMP + _COLOR_TEMP_SAID},
     "set_temperature": {"climate": _TEMPERATURE + _TEMPERATURE_SAID},
     "set_mode": {"climate": _MODE},
-    "open": {"cover": _OPEN + _OPEN_SAID, "lock": ("open {t}", "open {t} please", "open up {t}")},
-    "close": {"cover": _CLOSE + _CLOSE_SAID, "lock": ("close {t}", "shut {t}")},
+    "open": {
+        "cover": _OPEN + _OPEN_SAID + _OPEN_MORE_SAID,
+        "lock": ("open {t}", "open {t} please", "open up {t}"),
+    },
+    "close": {"cover": _CLOSE + _CLOSE_SAID + _CLOSE_MORE_SAID, "lock": ("close {t}", "shut {t}")},
     "stop": {"cover": _STOP, "media_player": _STOP_MEDIA},
     "set_position": {"cover": _POSITION + _POSITION_SAID},
     "set_percentage": {"fan": _PERCENTAGE + _PERCENTAGE_SAID},
@@ -2480,6 +2509,17 @@ OOD_SENTENCES: tuple[str, ...] = (
     "maybe later turn on {t}",
     "i forgot to turn off {t} at work",
     "my friend turned on {t} at her house",
+    # "light", "heat", "fan" in another sense
+    "i lit (the fire|a candle|the candles|the barbecue|the stove)",
+    "(light|can you light) (the candles|a candle|the fire|the barbecue)",
+    "we're (running low on|out of) (light bulbs|batteries|candles)",
+    "the light is (lovely|beautiful|amazing) this (evening|morning)",
+    "what a (lovely|gorgeous) light",
+    "it's (already|getting) dark outside",
+    "the heat (outside|today) is unbearable",
+    "i'm a big fan of {artist}",
+    "turn the page",
+    "switch places with me",
     # gibberish and fragments
     "{gibberish}",
     "{gibberish} {gibberish}",

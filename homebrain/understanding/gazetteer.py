@@ -58,7 +58,11 @@ class Gazetteer:
         i = 0
         while i < len(tokens):
             for size in range(min(self._longest, len(tokens) - i), 0, -1):
-                mark = self._phrases.get(tuple(tokens[i : i + size]))
+                phrase = tuple(tokens[i : i + size])
+                # "the beamer's volume": a name said in the possessive is still the name
+                mark = self._phrases.get(phrase) or self._phrases.get(
+                    (*phrase[:-1], phrase[-1].removesuffix("'s"))
+                )
                 if mark is not None:
                     out[i : i + size] = [mark] * size
                     i += size

@@ -107,6 +107,8 @@ def allowed_domains(intent: Intent) -> tuple[str, ...]:
     """Domains that can carry out ``intent``; value intents without an attribute word are open."""
     if intent.name in ("increase", "decrease"):
         domain = ATTRIBUTE_DOMAINS.get(str(intent.slots.get("attribute")))
+        if domain is None and intent.slots.get("unit") in ("°C", "°F"):
+            domain = "climate"  # "another two degrees"
         return (domain,) if domain else _ALL_VALUE
     if intent.name in VALUE_INTENTS.values() and "attribute" not in intent.slots:
         unit = intent.slots.get("unit")

@@ -201,6 +201,7 @@ PERCENT_WORDS: dict[str, int] = {
     "full whack": 100,
     "full power": 100,
     "top speed": 100,
+    "mute": 0,
 }
 
 # Relative changes ("warmer", "a bit brighter") belong to a later dialogue; until then
