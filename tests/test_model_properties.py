@@ -105,3 +105,17 @@ def test_hostile_text_is_rejected_or_harmless(
     assert decision.response, why
     commanded: dict[str, Any] = {c.entity_id: c.fields for c in decision.commands}
     assert decision.outcome == REJECTED or not commanded.keys() & SENSITIVE, why
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("play music", OUT_OF_DOMAIN),  # no music source: not the TV
+        ("play some jazz please", OUT_OF_DOMAIN),
+        ("play music on the tv", "play"),  # a player named: its business
+    ],
+)
+def test_play_names_a_player_not_content(
+    recogniser: ModelRecogniser, text: str, intent: str
+) -> None:
+    assert recogniser.recognise(text, "living_room").name == intent

@@ -83,6 +83,10 @@ class ModelRecogniser:
         prediction = self.predictor.predict(tokens, context, dict(vision or {}), marks)
         slots = self.filler.fill(prediction.spans, tokens)
         confidence = float(prediction.intent_confidence)
+        if prediction.intent == "play" and _asks_for_content(tokens, slots):
+            # "play music", "play some jazz": content homebrain has no source for
+            slots["content"] = True
+            return Intent(OUT_OF_DOMAIN, slots, confidence, text)
         if prediction.intent != OUT_OF_DOMAIN and confidence < self.min_confidence:
             slots["low_confidence"] = prediction.intent
             return Intent(OUT_OF_DOMAIN, slots, confidence, text)
@@ -95,3 +99,15 @@ def _latin(word: str) -> str:
         return word
     plain = unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode()
     return plain if plain and len(plain) * 2 >= len(word) else ""
+
+
+# What "play ..." asks for when it names content rather than a player.
+_CONTENT = frozenset(
+    {"music", "song", "songs", "playlist", "album", "podcast", "track", "tune", "tunes",
+     "audiobook", "radio", "station", "jazz", "rock", "pop", "classical", "something"}
+)  # fmt: skip
+
+
+def _asks_for_content(tokens: Sequence[str], slots: Mapping[str, object]) -> bool:
+    named = any(slots.get(k) for k in ("name", "names", "device", "ref"))
+    return not named and any(t in _CONTENT for t in tokens)
