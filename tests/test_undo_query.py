@@ -10,6 +10,7 @@ fine points of the model.
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,8 @@ from typing import Any
 import pytest
 import yaml
 from fixture_homes import demo_home
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from homebrain.config.loader import LoadedConfig, load_config
 from homebrain.dialogue.commands import restore_fields
@@ -181,10 +184,15 @@ def test_undo_a_group() -> None:
     talk = Talk()
     assert len(talk("turn on all the lights").commands) == 4
     undone = talk("undo")
-    assert set(sent(undone).values()) == {frozenset()} or all(
-        f == {"state": "off"} for f in sent(undone).values()
-    )
-    assert len(undone.commands) == 4
+    assert sent(undone) == {
+        e: {"state": "off"}
+        for e in (
+            "light.kitchen_ceiling",
+            "light.kitchen_counter",
+            "light.reading_lamp",
+            "light.bedroom",
+        )
+    }
     assert undone.response.endswith("are back as they were.")
 
 
@@ -240,6 +248,16 @@ def test_a_refused_undo_of_the_garage_door_sends_nothing() -> None:
     refused = talk("no")
     assert refused.commands == [] and refused.response == "Okay, cancelled."
     assert talk.state("cover.garage_door")["state"] == "open"
+
+
+def test_undo_while_a_question_is_open_takes_back_the_question() -> None:
+    talk = Talk()
+    talk("turn on the reading lamp")
+    assert talk("unlock the front door").outcome == ASK
+    cancelled = talk("undo")
+    assert cancelled.commands == [] and cancelled.response == "Okay, cancelled."
+    assert talk("yes").commands == []
+    assert talk.state("light.reading_lamp")["state"] == "on"
 
 
 def test_a_custom_action_is_not_undone_and_hides_older_commands() -> None:
@@ -453,12 +471,18 @@ def test_adopt_keeps_what_the_new_home_still_has() -> None:
     home = demo_home()
     recogniser = ModelRecogniser(home, load_model(DEFAULT_MODEL))
     state = {"light.reading_lamp": {"state": "off"}, "light.kitchen_ceiling": {"state": "off"}}
-    old = DialogueManager(home, lambda e: state.get(e, {}), Responses(), matcher=recogniser)
+
+    def manager(home: Home) -> DialogueManager:
+        return DialogueManager(
+            home, lambda e: state.get(e, {}), Responses(), clock=lambda: 1000.0, matcher=recogniser
+        )
+
+    old = manager(home)
     old.handle("turn on the reading lamp", TurnContext(site="living_room"))
     old.handle("set the heating", TurnContext(site="kitchen"))
     old.handle("turn on the kitchen light", TurnContext(site="bedroom"))
 
-    same = DialogueManager(home, lambda e: state.get(e, {}), Responses(), matcher=recogniser)
+    same = manager(home)
     same.adopt(old)
     assert same.describe() == old.describe()
     assert same.handle("twenty one", TurnContext(site="kitchen")).commands[0].fields == {
@@ -467,7 +491,7 @@ def test_adopt_keeps_what_the_new_home_still_has() -> None:
 
     data = yaml.safe_load(DEMO.read_text())
     smaller = _without(data, "climate.living_room")
-    new = DialogueManager(smaller, lambda e: state.get(e, {}), Responses(), matcher=recogniser)
+    new = manager(smaller)
     new.adopt(old)
     assert new.pending("kitchen") is None  # the thermostat it asked about is gone
     assert new.describe()["living_room"]["referents"] == ["light.reading_lamp"]
@@ -475,3 +499,82 @@ def test_adopt_keeps_what_the_new_home_still_has() -> None:
     assert [(c.entity_id, c.fields) for c in undone.commands] == [
         ("light.reading_lamp", {"state": "off"})
     ]
+
+
+# -- the evaluation file -------------------------------------------------------------------------
+
+
+def test_more_demo_dialogues_pass_with_the_model(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """tests/eval/demo_dialogues_more.yaml through `homebrain eval`, as a user would run it."""
+    from homebrain.cli.main import main
+
+    monkeypatch.chdir(ROOT)
+    code = main(
+        [
+            "eval",
+            "--config",
+            "configs/demo_model.yaml",
+            "tests/eval/demo_dialogues_more.yaml",
+            "--json",
+        ]
+    )
+    data = json.loads(capsys.readouterr().out)
+    assert data["failures"] == [], data["failures"][:5]
+    assert data["overall"]["dialogues_passed"] == data["overall"]["dialogues"] >= 20
+    assert data["overall"]["ood_false_action_rate"] == 0.0
+    assert code == 0
+
+
+# -- safety --------------------------------------------------------------------------------------
+
+_TURNS = [
+    "unlock the front door",
+    "lock the front door",
+    "open the garage door",
+    "close the garage",
+    "yes",
+    "no",
+    "undo",
+    "undo that",
+    "put it back",
+    "is the front door locked?",
+    "and the garage too",
+    "same for the hallway",
+    "turn on the kitchen light",
+    "open it",
+    "the front door as well",
+    "cancel",
+]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(turns=st.lists(st.sampled_from(_TURNS), min_size=1, max_size=7))
+def test_undo_and_repeats_move_sensitive_devices_only_after_a_yes(turns: list[str]) -> None:
+    home = demo_home()
+    sensitive = {e.entity_id for e in home.entities.values() if e.sensitive}
+    mirror: dict[str, dict[str, Any]] = {
+        "lock.front_door": {"state": "locked"},
+        "cover.garage_door": {"state": "closed", "position": 0},
+        "light.kitchen_ceiling": {"state": "off", "brightness": 100},
+    }
+    dm = DialogueManager(
+        home, lambda e: dict(mirror.get(e, {})), Responses(), matcher=_model_recogniser()
+    )
+    for text in turns:
+        asked_before = dm.pending("hallway")
+        decision = dm.handle(text, TurnContext(site="hallway"))
+        for command in decision.commands:  # the devices do what they are told
+            fields = dict(command.fields)
+            if command.entity_id.startswith("cover."):
+                fields["state"] = {"close": "closed"}.get(fields.get("state", ""), "open")
+            mirror.setdefault(command.entity_id, {}).update(fields)
+        if {c.entity_id for c in decision.commands} & sensitive:
+            assert text == "yes", (turns, text)
+            assert asked_before is not None and asked_before["kind"] == "confirm"
+
+
+@cache
+def _model_recogniser() -> ModelRecogniser:
+    return ModelRecogniser(demo_home(), load_model(DEFAULT_MODEL))

@@ -275,6 +275,7 @@ class DialogueManager:
         command, the undo record and the open question survive when every
         entity (and custom intent) they name is still configured; the rest is
         dropped, so a reload never leaves a question about a device that is gone.
+        The previous manager is not used afterwards (its sessions are taken over).
         """
         known = self.home.entities
         for site, old in previous._sessions.items():
@@ -349,7 +350,10 @@ class DialogueManager:
     ) -> Decision | None:
         """Use this turn as the answer to ``pending``; None if it is a new command instead."""
         if intent.name == "undo":
-            return None  # a new request: the question is dropped
+            # "undo" while homebrain waits for an answer takes back the unfinished
+            # request, not the command before it
+            session.pending = None
+            return Decision(intent, [], self._say("cancelled"), ANSWER)
         if intent.name == "query":
             # a question in between is answered and the open one still waits; but a
             # confirmation only ever stands right after its own question
