@@ -112,7 +112,8 @@ def test_hostile_text_is_rejected_or_harmless(
     [
         ("play music", OUT_OF_DOMAIN),  # no music source: not the TV
         ("play some jazz please", OUT_OF_DOMAIN),
-        ("play music on the tv", "play"),  # a player named: its business
+        ("press play on the tv", "play"),  # a player named: its business
+        ("carry on playing on the tv", "play"),
     ],
 )
 def test_play_names_a_player_not_content(

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from homebrain.understanding.normalize import (
     BINARY,
     EMPTY,
+    MARKUP,
     MAX_CHARS,
     TOO_LONG,
     clean,
@@ -74,6 +75,13 @@ def test_control_characters_are_binary(raw: str) -> None:
     assert normalize(raw).rejected == BINARY
 
 
+def test_markup_heavy_text_is_refused_but_a_tag_in_a_sentence_is_not() -> None:
+    assert normalize("<b>on</b>" * 50).rejected == MARKUP
+    assert normalize("<div><p><span>lights</span></p></div>").rejected == MARKUP
+    said = normalize("turn on the <b>kitchen</b> light please")
+    assert said.ok and said.text == "turn on the kitchen light"
+
+
 def test_tabs_and_newlines_are_only_whitespace() -> None:
     assert normalize("turn on\r\nthe light\t").text == "turn on the light"
 
@@ -94,4 +102,4 @@ def test_normalize_never_raises_and_output_is_plain(raw: str) -> None:
         assert result.text == result.text.lower()
     else:
         assert result.text == ""
-        assert result.rejected in (EMPTY, TOO_LONG, BINARY)
+        assert result.rejected in (EMPTY, TOO_LONG, BINARY, MARKUP)

@@ -254,6 +254,7 @@ def _load_model(
 def _warn_untrained(name: str, where: Path, config: HomebrainConfig, model: Any) -> None:
     """Say which custom intents the model cannot predict: they fall back to their templates."""
     from homebrain.actions.custom import build_intents
+    from homebrain.models import DEFAULT_MODEL
     from homebrain.understanding.custom import model_knows
 
     built, _ = build_intents(config.intents)
@@ -265,7 +266,10 @@ def _warn_untrained(name: str, where: Path, config: HomebrainConfig, model: Any)
             what = f"custom intent {intent.name!r} without its slot(s) {', '.join(lacking)}"
         else:
             what = f"custom intent {intent.name!r}"
-        log.warning(
+        # the shipped model knows no home's custom intents by design: templates are the plan
+        shipped = where.resolve() == DEFAULT_MODEL.resolve()
+        log.log(
+            logging.INFO if shipped else logging.WARNING,
             "model %s was trained without %s; it is matched by its templates until you "
             "retrain: homebrain train --config %s --out DIR",
             where,

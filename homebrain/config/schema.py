@@ -129,7 +129,9 @@ class HermesConfig(Strict):
 
 
 class UnderstandingConfig(Strict):
-    recogniser: str = Field("grammar", description="grammar (rules) or model (the learned model)")
+    recogniser: str = Field(
+        "model", description="model (the learned model, the default) or grammar (rules)"
+    )
     model: Path | None = Field(None, description="model bundle directory; default: the shipped one")
     min_confidence: float = Field(0.5, ge=0, le=1)
 

@@ -17,6 +17,7 @@ DEFAULTS: dict[str, str] = {
     "rejected_empty": "I didn't catch anything.",
     "rejected_too_long": "That was too long for me. Please keep it short.",
     "rejected_binary": "I can't read that.",
+    "rejected_markup": "That looks like markup, not something said to me.",
     "not_sure": "Sorry, I'm not sure I understood. Please say that again.",
     "expired": "Sorry, I stopped waiting for an answer. Please say the whole command again.",
     # conversation

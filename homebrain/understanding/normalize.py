@@ -19,6 +19,7 @@ MAX_CHARS = 500
 EMPTY = "empty"
 TOO_LONG = "too_long"
 BINARY = "binary"
+MARKUP = "markup"  # more tags than words: a document or a web page, not something said
 
 # Politeness and hesitation: never part of a command. Longest phrases first so
 # "thank you" goes before "you" could be considered on its own.
@@ -133,6 +134,9 @@ def normalize(text: str, max_chars: int = MAX_CHARS) -> Normalized:
         return Normalized("", TOO_LONG)
     if is_binary(text):
         return Normalized("", BINARY)
+    tags = _TAG.findall(text)
+    if len(tags) >= 4 and sum(map(len, tags)) * 2 > len(text):
+        return Normalized("", MARKUP)
     cleaned = clean(text)
     if not cleaned:
         return Normalized("", EMPTY)
