@@ -127,6 +127,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-n", "--count", type=int, default=1000, help="commands to send (default 1000)")
     p.add_argument("--host", help="broker host (default: from the config)")
     p.add_argument("--port", type=int, help="broker port (default: from the config)")
+    p.add_argument(
+        "--dialogues",
+        type=Path,
+        action="append",
+        metavar="FILE",
+        help="instead: run the dialogues of this evaluation file over MQTT and time each turn "
+        "(text in → device command received); repeatable",
+    )
+    p.add_argument(
+        "--repeat", type=int, default=1, help="with --dialogues: run the set this many times"
+    )
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     return parser
 
@@ -185,6 +196,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             epochs=args.epochs,
             builtin_only=args.builtin_only,
             as_json=args.json,
+        )
+    if args.command == "bench" and args.dialogues:
+        from homebrain.bench.dialogues import run_dialogue_bench
+
+        return run_dialogue_bench(
+            config, args.dialogues, args.repeat, args.host, args.port, args.json
         )
     if args.command == "bench":
         from homebrain.bench.latency import run_bench

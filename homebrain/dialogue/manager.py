@@ -33,10 +33,12 @@ from homebrain.understanding.normalize import normalize
 from homebrain.understanding.recogniser import Recogniser
 from homebrain.understanding.resolve import (
     AMBIGUOUS,
+    ATTRIBUTE_DOMAINS,
     INCOMPATIBLE,
     KIND_OF_DOMAIN,
     NO_TARGET,
     NOT_FOUND,
+    VALUE_INTENTS,
     Resolver,
 )
 from homebrain.understanding.tokenizer import words
@@ -75,6 +77,36 @@ _ELLIPSIS_ANY = frozenset({"too", "also", "same", "well", "ditto"})
 _DOMAIN_WORD = {domain: kind for domain, kind in KIND_OF_DOMAIN.items()}
 _DOMAIN_WORD.update({"media_player": "media player", "climate": "thermostat"})
 _MAX_OPTIONS = 6
+
+# An explicit yes (before a lock or garage door moves): one of these words or phrases, and
+# no word that takes it back or hedges it. The recogniser's "affirm" alone is not enough:
+# a model can hear "I'm not sure" as a yes, and the safety promise must not rest on it.
+_YES_PHRASES = (*sorted(V.AFFIRM_PHRASES), "please do", "go on")
+_NOT_A_YES = frozenset(
+    {
+        *V.DENY_STRONG,
+        *V.CANCEL_STRONG,
+        "not",
+        "dont",
+        "never",
+        "maybe",
+        "perhaps",
+        "possibly",
+        "probably",
+        "unsure",
+        "wait",
+        "hold",
+        "later",
+        "stop",
+        "isnt",
+        "wont",
+        "cant",
+        "shouldnt",
+    }
+)
+_THUMBS_UP = 0.5  # the vision stage's gesture_thumbs_up score that counts as a yes
+# Words of a name that tell nothing apart in an answer to "which one?".
+_PLAIN_WORDS = frozenset({"the", "a", "an", "one", "ones", "of", "in", "on", "my", "that"})
 
 # The value a pending question waits for, in labels.PENDING_SLOTS' words.
 _PENDING_SLOT = {
@@ -376,7 +408,11 @@ class DialogueManager:
             return None  # a whole new command (a custom intent is one by itself)
         if pending.kind == CONFIRM:
             session.pending = None
-            if intent.name == "affirm" and intent.confidence >= self.sensitive_confidence:
+            if (
+                intent.name == "affirm"
+                and intent.confidence >= self.sensitive_confidence
+                and explicit_yes(intent.text, context.extra.get("vision"))
+            ):
                 done = replace(pending.intent, targets=[c.entity_id for c in pending.commands])
                 return self._sent(
                     session, done, list(pending.commands), pending.response, now, pending.undoing
@@ -390,7 +426,10 @@ class DialogueManager:
             filled = replace(pending.intent, slots=slots)
             domain = self.home.entities[filled.targets[0]].domain
             if missing(effective_intent(filled.name, slots, domain), slots):
-                return self._retry(session, pending, intent, now)
+                instead = _main_value(filled, intent, domain)
+                if instead is None:
+                    return self._retry(session, pending, intent, now)
+                filled = instead
             session.pending = None
             return self._with_targets(session, filled, filled.targets, now)
         return self._which(session, pending, intent, context, site_room, now)
@@ -420,7 +459,8 @@ class DialogueManager:
             if not named_target and not slots.get("ref"):
                 return self._retry(session, pending, answer, now)
             return act_on_new_target()
-        group = bool(slots.get("all") or slots.get("plural"))
+        # "both", "all of them", or two names ("the lamp and the bedroom light")
+        group = bool(slots.get("all") or slots.get("plural") or len(slots.get("names") or []) > 1)
         picked = list(candidates)
         if "ordinal" in slots:
             index = _index(len(candidates), slots["ordinal"])
@@ -428,7 +468,9 @@ class DialogueManager:
         else:
             picked = self._narrow(candidates, slots)
             if not named_target and not group:
-                picked = []
+                # "the counter one": a word of one option's name that the others lack
+                told = answer.name == "answer"
+                picked = self._told_apart(candidates, answer.text) if told else []
             if not picked and named_target:
                 return act_on_new_target()
         kind = str(pending.intent.slots.get("device") or "device")
@@ -443,13 +485,24 @@ class DialogueManager:
         return self._retry(session, pending, answer, now)
 
     def _narrow(self, candidates: list[str], slots: dict[str, Any]) -> list[str]:
+        """The candidates the words point at: names, else rooms, then the device word.
+
+        With names, a room only chooses among one name's own matches (as the
+        resolver does): "the reading lamp and the bedroom light" tags the room of
+        the second name, which must not drop the first.
+        """
         picked = list(candidates)
         names = slots.get("names") or ([slots["name"]] if slots.get("name") else [])
-        if names:
-            named = {i for n in names for i in self.resolver.named(n)}
-            picked = [c for c in picked if c in named]
         rooms = slots.get("rooms") or ([slots["room"]] if slots.get("room") else [])
-        if rooms:
+        if names:
+            named: list[str] = []
+            for name in names:
+                ids = [c for c in self.resolver.named(str(name)) if c in picked]
+                if len(ids) > 1 and rooms:
+                    ids = [i for i in ids if self.home.entities[i].room in rooms] or ids
+                named.extend(i for i in ids if i not in named)
+            picked = [c for c in picked if c in named]
+        elif rooms:
             picked = [c for c in picked if self.home.entities[c].room in rooms]
         word = V.DEVICE_WORDS.get(str(slots.get("device") or ""))
         if word is not None:
@@ -459,6 +512,29 @@ class DialogueManager:
                 if word.fits(self.home.entities[c].domain, self.home.entities[c].device_class)
             ]
         return picked
+
+    def _told_apart(self, candidates: list[str], text: str) -> list[str]:
+        """The one option whose name has a word said in ``text`` that no other option's has.
+
+        The recogniser tags whole names; an answer to "the kitchen light or the
+        counter light?" often says only the part that differs ("the counter
+        one"). Only the options just offered count, and only a word that singles
+        one out: device words ("light") and a word two options share say nothing.
+        """
+        said = set(words(text or "")) - _PLAIN_WORDS - set(V.DEVICE_WORDS)
+        if not said:
+            return []
+        own = {
+            c: {w for name in self.home.entities[c].names for w in words(name)}
+            for c in candidates
+            if c in self.home.entities
+        }
+        hits = [
+            c
+            for c, mine in own.items()
+            if said & (mine - set().union(*(v for o, v in own.items() if o != c)))
+        ]
+        return hits if len(hits) == 1 else []
 
     def _retry(self, session: _Session, pending: _Pending, intent: Intent, now: float) -> Decision:
         """Ask once more; a second miss gives up."""
@@ -514,14 +590,18 @@ class DialogueManager:
             session.pending = None
             merged = {**pending.intent.slots, **intent.slots}
             return self._custom(session, replace(pending.intent, slots=merged), context, now)
-        if intent.name == "cancel":
-            session.pending = None
-            return Decision(intent, [], self._say("cancelled"), ANSWER)
-        if intent.name in self.custom or _is_command(intent):
-            return None
         # the asked slot first; anything else said ("a large one") replaces a default
         wanted = [pending.slot, *configured.spec.slots]
         heard = configured.spec.spot(intent.text, list(dict.fromkeys(wanted)))
+        aimed = any(intent.slots.get(k) for k in ("name", "names", "device", "room", "rooms"))
+        answered = pending.slot in heard and not aimed
+        if intent.name == "cancel" and not answered:
+            session.pending = None
+            return Decision(intent, [], self._say("cancelled"), ANSWER)
+        if intent.name in self.custom or (_is_command(intent) and not answered):
+            # a whole new command; one that names nothing but says the asked-for value
+            # ("skinny" taken for a command word, or for "cancel") is the answer
+            return None
         if pending.slot not in heard:
             if intent.name == "deny":
                 session.pending = None
@@ -554,6 +634,12 @@ class DialogueManager:
         fresh = now - session.referents_at <= self.referent_timeout
         referents = session.referents if fresh else []
         found = self.resolver.resolve(intent, site_room, context.pointing_at, referents)
+        if found.problem == NO_TARGET and _ambient_it(intent):
+            # "it's chilly, warm it up": nothing was talked about, so "it" is the room
+            plain = {k: v for k, v in intent.slots.items() if k != "ref"}
+            found = self.resolver.resolve(
+                replace(intent, slots=plain), site_room, context.pointing_at, referents
+            )
         if found.problem == AMBIGUOUS:
             return self._ask_which(session, intent, found.candidates, found.kind, now)
         if found.problem == NO_TARGET:
@@ -854,6 +940,67 @@ def _sounds_elliptical(text: str) -> bool:
     if tokens[0] in _ELLIPSIS_FIRST or tokens[:2] in (["what", "about"], ["how", "about"]):
         return True
     return any(t in _ELLIPSIS_ANY for t in tokens)
+
+
+def explicit_yes(text: str, vision: object = None) -> bool:
+    """Whether a yes to "are you sure?" is explicit: a yes word or phrase and nothing that
+    hedges or takes it back ("yes do it", "go ahead"; not "I'm not sure", "maybe",
+    "yes no"), or a thumbs-up seen by the camera with no such word.
+    """
+    tokens = [t.replace("'", "") for t in words(text or "")]
+    if any(t in _NOT_A_YES for t in tokens):
+        return False
+    if any(t in V.AFFIRM_STRONG for t in tokens):
+        return True
+    joined = f" {' '.join(tokens)} "
+    if any(f" {phrase} " in joined for phrase in _YES_PHRASES):
+        return True
+    if isinstance(vision, Mapping):
+        score = vision.get("gesture_thumbs_up")
+        return isinstance(score, int | float) and float(score) >= _THUMBS_UP
+    return False
+
+
+# The unit a number said for each kind of device's main value may carry (None: no unit).
+_MAIN_UNITS: dict[str, tuple[str | None, ...]] = {
+    "climate": (None, "°C", "°F"),
+    "light": (None, "%"),
+    "fan": (None, "%"),
+    "cover": (None, "%"),
+    "media_player": (None, "%"),
+}
+
+
+def _main_value(pending: Intent, answer: Intent, domain: str) -> Intent | None:
+    """ "Which mode?" "Twenty two degrees": a number that fits the device's main value
+    (temperature, brightness, ...) answers a question about another of its settings.
+
+    The answer names the same device (it is the one asked about) and a complete value
+    for it, so asking again would only repeat the question. None when the number does
+    not fit (a percentage for the heating) or the question wanted a number anyway.
+    """
+    main = VALUE_INTENTS.get(domain)
+    value = answer.slots.get("value")
+    # a bare number can be a colour temperature, so only a mode or a colour question
+    if main is None or pending.name not in ("set_mode", "set_color") or value is None:
+        return None
+    if answer.slots.get("unit") not in _MAIN_UNITS.get(domain, (None,)):
+        return None
+    dropped = ("attribute", "mode", "color", "color_temp")
+    slots = {k: v for k, v in pending.slots.items() if k not in dropped}
+    return replace(pending, name=main, slots=slots)
+
+
+def _ambient_it(intent: Intent) -> bool:
+    """ "warm it up", "cool it down a bit": a change whose words say the kind of device
+    (warmer: the heating) with an "it" that points at nothing in particular."""
+    slots = intent.slots
+    if intent.name not in ("increase", "decrease") or str(slots.get("ref") or "") != "it":
+        return False
+    return str(slots.get("attribute") or "") in ATTRIBUTE_DOMAINS or slots.get("unit") in (
+        "°C",
+        "°F",
+    )
 
 
 def _is_command(intent: Intent) -> bool:
