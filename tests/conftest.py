@@ -10,6 +10,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from mqtt_helpers import Mosquitto, Recorder
 
+from homebrain.config.loader import load_config
+from homebrain.daemon import Daemon
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -50,3 +53,13 @@ def write_config(tmp_path: Path, broker: Mosquitto | None, **mqtt: object) -> Pa
 @pytest.fixture
 def test_config(tmp_path: Path, mosquitto: Mosquitto) -> Path:
     return write_config(tmp_path, mosquitto, reconnect_min_delay=0.2, reconnect_max_delay=1.0)
+
+
+@pytest.fixture
+def daemon(test_config: Path) -> Iterator[Daemon]:
+    """The real daemon on the test broker, connected, stopped afterwards."""
+    d = Daemon(load_config(test_config))
+    d.start()
+    assert d.link.wait_connected(10)
+    yield d
+    d.stop()

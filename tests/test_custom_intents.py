@@ -13,14 +13,13 @@ import json
 import logging
 import textwrap
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 from conftest import ROOT, write_config
-from mqtt_helpers import Mosquitto, Recorder
+from mqtt_helpers import Mosquitto, Recorder, wait_until
 
 from homebrain.actions.custom import ActionError, build_intent
 from homebrain.cli.main import main
@@ -481,15 +480,6 @@ def test_default_response_and_a_payload_that_fails_at_run_time(tmp_path: Path) -
 # -- the daemon, a real broker ---------------------------------------------------------------
 
 
-@pytest.fixture
-def daemon(test_config: Path) -> Iterator[Daemon]:
-    d = Daemon(load_config(test_config))
-    d.start()
-    assert d.link.wait_connected(10)
-    yield d
-    d.stop()
-
-
 def test_daemon_publishes_the_order_on_mqtt(daemon: Daemon, recorder: Recorder) -> None:
     recorder.publish("homebrain/kitchen/text", SAID)
     order = recorder.wait_for("coffee/order")
@@ -557,15 +547,6 @@ def test_a_too_old_order_is_reported_not_sent(tmp_path: Path) -> None:
     finally:
         d.stop()
         broker.stop()
-
-
-def wait_until(predicate, timeout: float = 5.0) -> bool:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.02)
-    return False
 
 
 # -- homebrain eval ------------------------------------------------------------------------

@@ -4,34 +4,15 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from conftest import write_config
-from mqtt_helpers import Mosquitto, Recorder
+from mqtt_helpers import Mosquitto, Recorder, wait_until
 
 from homebrain.config.loader import load_config
 from homebrain.daemon import Daemon
 from homebrain.turns import ACTION, REJECTED
-
-
-@pytest.fixture
-def daemon(test_config: Path) -> Iterator[Daemon]:
-    d = Daemon(load_config(test_config))
-    d.start()
-    assert d.link.wait_connected(10)
-    yield d
-    d.stop()
-
-
-def wait_until(predicate, timeout: float = 5.0) -> bool:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.02)
-    return False
 
 
 def test_text_topic_to_device_and_back(daemon: Daemon, recorder: Recorder) -> None:

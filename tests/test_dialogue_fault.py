@@ -30,11 +30,18 @@ import paho.mqtt.client as mqtt
 import pytest
 import yaml
 from mqtt_helpers import Mosquitto, wait_port
+from mqtt_helpers import wait_until as _wait_until
 
 from homebrain.bench.dialogues import DaemonDialogues
 from homebrain.config.loader import load_config
 from homebrain.daemon import Daemon
 from homebrain.turns import ACTION, ASK
+
+
+def wait_until(predicate, timeout: float = 10.0) -> bool:  # type: ignore[no-untyped-def]
+    """A broker restart takes longer than a command: wait longer by default."""
+    return _wait_until(predicate, timeout)
+
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -54,15 +61,6 @@ def model_home(tmp_path: Path, broker: Mosquitto, **mqtt_keys: Any) -> Path:
     path = tmp_path / "home.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     return path
-
-
-def wait_until(predicate, timeout: float = 10.0) -> bool:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.02)
-    return False
 
 
 def test_broker_restarts_between_question_and_answer(tmp_path: Path) -> None:

@@ -5,14 +5,12 @@ a real Mosquitto and simulated devices; one conversation also runs the shipped m
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from mqtt_helpers import Recorder
+from mqtt_helpers import Recorder, wait_until
 
 from homebrain.cli.state import collect_report, render_dialogue, show_state
 from homebrain.config.loader import load_config
@@ -21,24 +19,6 @@ from homebrain.turns import ACTION
 
 # What SIGHUP puts on the worker's queue: the reload runs on the thread that runs the turns.
 RELOAD = _Event("reload", ())
-
-
-@pytest.fixture
-def daemon(test_config: Path) -> Iterator[Daemon]:
-    d = Daemon(load_config(test_config))
-    d.start()
-    assert d.link.wait_connected(10)
-    yield d
-    d.stop()
-
-
-def wait_until(predicate, timeout: float = 5.0) -> bool:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.02)
-    return False
 
 
 def snapshot_with(recorder: Recorder, check) -> dict[str, Any]:  # type: ignore[no-untyped-def]

@@ -27,7 +27,6 @@ cannot carry (audio, or context beyond ``site`` and ``pointing_at``, such as
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 import threading
 import time
@@ -436,7 +435,7 @@ def run_dialogue_bench(
     Mosquitto on a free port (started here), and ``--host``/``--port`` point at
     any other broker. Exit code 0 when every dialogue that could run passed.
     """
-    from homebrain.bench.latency import _start_mosquitto  # one way to start a broker
+    from homebrain.bench.latency import use_broker  # one way to choose or start a broker
     from homebrain.cli.common import load_or_report
     from homebrain.evaluation.files import EvalFileError, check_against_config, load_eval_files
 
@@ -453,15 +452,7 @@ def run_dialogue_bench(
         print(EvalFileError(problems), file=sys.stderr)
         return 2
     dialogues = [d for f in evals for d in f.dialogues] * max(1, repeat)
-    mqtt_cfg = loaded.config.mqtt
-    broker: subprocess.Popen[bytes] | None = None
-    updates: dict[str, Any] = {"embedded": False}
-    if host or port:
-        updates.update(host=host or mqtt_cfg.host, port=port or mqtt_cfg.port)
-    elif mqtt_cfg.embedded:
-        broker, free, _ = _start_mosquitto()
-        updates.update(host="127.0.0.1", port=free)
-    loaded.config.mqtt = mqtt_cfg.model_copy(update=updates)
+    broker = use_broker(loaded, host, port)
     try:
         with (
             DaemonDialogues(loaded) as driver,

@@ -167,10 +167,11 @@ def _summary(values: list[float]) -> dict[str, float]:
     }
 
 
-def run_bench(config: Path, count: int, host: str | None, port: int | None, as_json: bool) -> int:
-    loaded = load_or_report(config)
-    if loaded is None:
-        return 2
+def use_broker(
+    loaded: LoadedConfig, host: str | None, port: int | None
+) -> subprocess.Popen[bytes] | None:
+    """Point the config at the broker to measure through: the one given, the config's own,
+    or (for an embedded-broker config) a Mosquitto started here, returned to be stopped."""
     mqtt_cfg = loaded.config.mqtt
     broker: subprocess.Popen[bytes] | None = None
     updates: dict[str, Any] = {"embedded": False}
@@ -180,6 +181,14 @@ def run_bench(config: Path, count: int, host: str | None, port: int | None, as_j
         broker, free, _ = _start_mosquitto()
         updates.update(host="127.0.0.1", port=free)
     loaded.config.mqtt = mqtt_cfg.model_copy(update=updates)
+    return broker
+
+
+def run_bench(config: Path, count: int, host: str | None, port: int | None, as_json: bool) -> int:
+    loaded = load_or_report(config)
+    if loaded is None:
+        return 2
+    broker = use_broker(loaded, host, port)
     loaded.config.simulate = False
     try:
         result = measure(loaded, count, progress=not as_json and sys.stderr.isatty())
