@@ -189,6 +189,8 @@ def test_model_recogniser_loads_the_shipped_model(tmp_path: Path) -> None:
     path.write_text(BASE + "understanding: {recogniser: model}\n")
     loaded = load_config(path)
     assert loaded.model is not None and "out_of_domain" in loaded.model.intents
+    # client commands (say, state) read the home only: no model to load
+    assert load_config(path, with_model=False).model is None
 
 
 def test_missing_model_stops_start_up(tmp_path: Path) -> None:

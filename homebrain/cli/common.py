@@ -10,9 +10,9 @@ from rich.console import Console
 from homebrain.config.loader import ConfigError, LoadedConfig, load_config
 
 
-def load_or_report(path: Path) -> LoadedConfig | None:
+def load_or_report(path: Path, *, with_model: bool = True) -> LoadedConfig | None:
     try:
-        return load_config(path)
+        return load_config(path, with_model=with_model)
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return None

@@ -14,7 +14,7 @@ from homebrain.mqtt.topics import Topics
 
 
 def say(config: Path, text: str, site: str | None, timeout: float, as_json: bool) -> int:
-    loaded = load_or_report(config)
+    loaded = load_or_report(config, with_model=False)  # the home, not the recogniser
     if loaded is None:
         return 2
     topics = Topics(loaded.config.mqtt.topic_prefix)

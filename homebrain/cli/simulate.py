@@ -10,7 +10,7 @@ from homebrain.cli.common import load_or_report
 
 
 def simulate(config: Path) -> int:
-    loaded = load_or_report(config)
+    loaded = load_or_report(config, with_model=False)  # the home, not the recogniser
     if loaded is None:
         return 2
     from homebrain.simulate.runner import run_simulator

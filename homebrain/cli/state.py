@@ -41,7 +41,7 @@ class StateReport:
 
 
 def show_state(config: Path, timeout: float, as_json: bool) -> int:
-    loaded = load_or_report(config)
+    loaded = load_or_report(config, with_model=False)  # the home, not the recogniser
     if loaded is None:
         return 2
     try:

@@ -119,8 +119,12 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def load_config(path: str | Path) -> LoadedConfig:
-    """Parse, validate and cross-check a config; raise ConfigError listing every problem."""
+def load_config(path: str | Path, *, with_model: bool = True) -> LoadedConfig:
+    """Parse, validate and cross-check a config; raise ConfigError listing every problem.
+
+    ``with_model=False`` skips loading the intent model: client commands (say,
+    state, simulate) only need the home, not the recogniser.
+    """
     from homebrain.profiles.registry import load_profiles  # late: profiles import the schema
 
     path = Path(path)
@@ -169,7 +173,7 @@ def load_config(path: str | Path) -> LoadedConfig:
             )
             profiles = {}
         problems.extend(_cross_check(name, located, data, config, profiles, path.parent, raw_index))
-        model = _load_model(name, located, config, path.parent, problems)
+        model = _load_model(name, located, config, path.parent, problems) if with_model else None
         if not problems:
             return LoadedConfig(path=path, config=config, profiles=profiles, model=model)
     problems.sort(key=lambda p: (p.line or 0, p.path))
