@@ -2,13 +2,14 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from mqtt_helpers import Mosquitto, Recorder
+from mqtt_helpers import Mosquitto, Recorder, wait_until
 
 from homebrain.config.loader import load_config
 from homebrain.daemon import Daemon
@@ -63,3 +64,24 @@ def daemon(test_config: Path) -> Iterator[Daemon]:
     assert d.link.wait_connected(10)
     yield d
     d.stop()
+
+
+@contextmanager
+def daemon_in_outage(tmp_path: Path, **mqtt: object) -> Iterator[tuple[Daemon, Mosquitto]]:
+    """A connected daemon whose broker has just gone down (quick reconnects); both stopped
+    afterwards. The test takes commands during the outage, then starts the broker again."""
+    broker = Mosquitto(tmp_path)
+    broker.start()
+    config = write_config(
+        tmp_path, broker, reconnect_min_delay=0.2, reconnect_max_delay=0.5, **mqtt
+    )
+    d = Daemon(load_config(config))
+    d.start()
+    try:
+        assert d.link.wait_connected(10)
+        broker.stop()
+        assert wait_until(lambda: not d.link.connected)
+        yield d, broker
+    finally:
+        d.stop()
+        broker.stop()

@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import ROOT, write_config
-from mqtt_helpers import Mosquitto, Recorder, wait_until
+from conftest import ROOT, daemon_in_outage
+from mqtt_helpers import Recorder
 
 from homebrain.actions.custom import ActionError, build_intent
 from homebrain.cli.main import main
@@ -494,15 +494,7 @@ def test_daemon_publishes_the_order_on_mqtt(daemon: Daemon, recorder: Recorder) 
 
 
 def test_an_order_during_an_outage_is_sent_after_reconnect(tmp_path: Path) -> None:
-    broker = Mosquitto(tmp_path)
-    broker.start()
-    config = write_config(tmp_path, broker, reconnect_min_delay=0.2, reconnect_max_delay=0.5)
-    d = Daemon(load_config(config))
-    d.start()
-    try:
-        assert d.link.wait_connected(10)
-        broker.stop()
-        assert wait_until(lambda: not d.link.connected)
+    with daemon_in_outage(tmp_path) as (d, broker):
         assert d.handle_payload("kitchen", SAID.encode()).outcome == ACTION
         broker.start()
         recorder = Recorder(broker.host, broker.port)
@@ -510,23 +502,10 @@ def test_an_order_during_an_outage_is_sent_after_reconnect(tmp_path: Path) -> No
             assert recorder.wait_for("coffee/order", timeout=10).payload == ORDER
         finally:
             recorder.close()
-    finally:
-        d.stop()
-        broker.stop()
 
 
 def test_a_too_old_order_is_reported_not_sent(tmp_path: Path) -> None:
-    broker = Mosquitto(tmp_path)
-    broker.start()
-    config = write_config(
-        tmp_path, broker, reconnect_min_delay=0.2, reconnect_max_delay=0.5, max_command_age=0.5
-    )
-    d = Daemon(load_config(config))
-    d.start()
-    try:
-        assert d.link.wait_connected(10)
-        broker.stop()
-        assert wait_until(lambda: not d.link.connected)
+    with daemon_in_outage(tmp_path, max_command_age=0.5) as (d, broker):
         d.handle_payload("kitchen", SAID.encode())
         time.sleep(1.0)
         broker.start()
@@ -544,9 +523,6 @@ def test_a_too_old_order_is_reported_not_sent(tmp_path: Path) -> None:
             assert recorder.on("coffee/order") == []
         finally:
             recorder.close()
-    finally:
-        d.stop()
-        broker.stop()
 
 
 # -- homebrain eval ------------------------------------------------------------------------

@@ -7,8 +7,8 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import write_config
-from mqtt_helpers import Mosquitto, Recorder, wait_until
+from conftest import daemon_in_outage
+from mqtt_helpers import Recorder, wait_until
 
 from homebrain.config.loader import load_config
 from homebrain.daemon import Daemon
@@ -93,15 +93,7 @@ def test_malformed_state_is_skipped_and_last_good_kept(
 
 
 def test_outage_commands_sent_after_reconnect(tmp_path: Path) -> None:
-    broker = Mosquitto(tmp_path)
-    broker.start()
-    config = write_config(tmp_path, broker, reconnect_min_delay=0.2, reconnect_max_delay=0.5)
-    d = Daemon(load_config(config))
-    d.start()
-    try:
-        assert d.link.wait_connected(10)
-        broker.stop()
-        assert wait_until(lambda: not d.link.connected)
+    with daemon_in_outage(tmp_path) as (d, broker):
         # commands taken while the broker is down (e.g. from the prompt or a microphone)
         for text in ("turn on the kitchen light", "open the blinds", "turn on the bedroom fan"):
             assert d.handle_payload("kitchen", text.encode()).outcome == ACTION
@@ -114,23 +106,10 @@ def test_outage_commands_sent_after_reconnect(tmp_path: Path) -> None:
         finally:
             recorder.close()
         assert wait_until(lambda: len(d.link.outbox) == 0)
-    finally:
-        d.stop()
-        broker.stop()
 
 
 def test_outage_too_old_commands_are_reported_not_sent(tmp_path: Path) -> None:
-    broker = Mosquitto(tmp_path)
-    broker.start()
-    config = write_config(
-        tmp_path, broker, reconnect_min_delay=0.2, reconnect_max_delay=0.5, max_command_age=0.5
-    )
-    d = Daemon(load_config(config))
-    d.start()
-    try:
-        assert d.link.wait_connected(10)
-        broker.stop()
-        assert wait_until(lambda: not d.link.connected)
+    with daemon_in_outage(tmp_path, max_command_age=0.5) as (d, broker):
         d.handle_payload("kitchen", b"turn on the kitchen light")
         time.sleep(1.0)
         broker.start()
@@ -149,9 +128,6 @@ def test_outage_too_old_commands_are_reported_not_sent(tmp_path: Path) -> None:
             assert recorder.on("zigbee2mqtt/kitchen_ceiling/set") == []
         finally:
             recorder.close()
-    finally:
-        d.stop()
-        broker.stop()
 
 
 def test_reload_keeps_old_config_when_new_one_is_bad(

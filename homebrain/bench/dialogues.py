@@ -437,19 +437,13 @@ def run_dialogue_bench(
     """
     from homebrain.bench.latency import use_broker  # one way to choose or start a broker
     from homebrain.cli.common import load_or_report
-    from homebrain.evaluation.files import EvalFileError, check_against_config, load_eval_files
+    from homebrain.evaluation.cli import load_checked_or_report
 
     loaded = load_or_report(config)
     if loaded is None:
         return 2
-    try:
-        evals = load_eval_files(list(dict.fromkeys(files)))
-    except EvalFileError as exc:
-        print(exc, file=sys.stderr)
-        return 2
-    problems = check_against_config(evals, loaded)
-    if problems:
-        print(EvalFileError(problems), file=sys.stderr)
+    evals = load_checked_or_report(files, loaded)
+    if evals is None:
         return 2
     dialogues = [d for f in evals for d in f.dialogues] * max(1, repeat)
     broker = use_broker(loaded, host, port)

@@ -163,12 +163,19 @@ def _current(domain: str, name: str, state: dict[str, Any], lo: float, hi: float
     """The mirrored value; an off light or fan counts from 0, an unknown one from the middle."""
     if domain in ("light", "fan") and state.get("state") == "off":
         return lo
-    value = state.get(name)
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
+    value = _number_of(state.get(name))
+    if value is not None:
+        return value
     if domain == "cover" and state.get("state") in ("open", "close", "closed"):
         return hi if state.get("state") == "open" else lo
     return 20.0 if name == "temperature" else (lo + hi) / 2
+
+
+def _number_of(value: Any) -> float | None:
+    """A mirrored number as a float; None for anything else (True is not 1 here)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    return None
 
 
 def _raw_fields(intent: str, domain: str, slots: dict[str, Any]) -> dict[str, Any] | None:
@@ -298,10 +305,7 @@ def restore_fields(
     out: dict[str, Any] = {}
     if domain == "cover":
         if "state" in sent or "position" in sent:
-            raw = before.get("position")
-            position: float | None = None
-            if isinstance(raw, int | float) and not isinstance(raw, bool):
-                position = float(raw)
+            position = _number_of(before.get("position"))
             if position is not None and 0 < position < 100:
                 out["position"] = position
             elif (position is not None and position >= 100) or was == "open":

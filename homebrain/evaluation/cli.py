@@ -16,12 +16,32 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from homebrain.cli.common import console as make_console
-from homebrain.config.loader import ConfigError, load_config
-from homebrain.evaluation.files import EvalFileError, check_against_config, load_eval_files
+from homebrain.config.loader import ConfigError, LoadedConfig, load_config
+from homebrain.evaluation.files import (
+    EvalFile,
+    EvalFileError,
+    check_against_config,
+    load_eval_files,
+)
 from homebrain.evaluation.report import print_json, print_report
 from homebrain.evaluation.runner import EvalReport, EvalRunner
 
 log = logging.getLogger("homebrain.evaluation")
+
+
+def load_checked_or_report(files: list[Path], loaded: LoadedConfig) -> list[EvalFile] | None:
+    """The evaluation files (each once), checked against the config; None after printing
+    every problem on stderr (for `homebrain eval` and `homebrain bench --dialogues`)."""
+    try:
+        eval_files = load_eval_files(list(dict.fromkeys(files)))
+    except EvalFileError as exc:
+        print(exc, file=sys.stderr)
+        return None
+    problems = check_against_config(eval_files, loaded)
+    if problems:
+        print(EvalFileError(problems), file=sys.stderr)
+        return None
+    return eval_files
 
 
 def run_eval(config: Path, files: list[Path], as_json: bool = False, max_failures: int = 20) -> int:
@@ -30,15 +50,8 @@ def run_eval(config: Path, files: list[Path], as_json: bool = False, max_failure
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return 2
-    unique = list(dict.fromkeys(files))
-    try:
-        eval_files = load_eval_files(unique)
-    except EvalFileError as exc:
-        print(exc, file=sys.stderr)
-        return 2
-    problems = check_against_config(eval_files, loaded)
-    if problems:
-        print(EvalFileError(problems), file=sys.stderr)
+    eval_files = load_checked_or_report(files, loaded)
+    if eval_files is None:
         return 2
 
     runner = EvalRunner(loaded)

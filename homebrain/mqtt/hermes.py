@@ -100,23 +100,20 @@ def intent_payload(
     query: HermesQuery | None = None,
 ) -> dict[str, Any]:
     """The hermes/intent/<name> message for ``intent`` as Snips/Rhasspy skills read it."""
-    payload: dict[str, Any] = {
-        "input": text,
+    return {
+        **not_recognized_payload(text, site, session_id, query),
         "intent": {"intentName": intent.name, "confidenceScore": round(intent.confidence, 3)},
         "slots": hermes_slots(intent.slots, text),
-        "siteId": site,
-        "sessionId": session_id or (query.session_id if query else None) or new_session_id(),
-        "customData": query.custom_data if query else None,
     }
-    if query is not None and query.request_id is not None:
-        payload["id"] = query.request_id
-    return payload
 
 
 def not_recognized_payload(
     text: str, site: str, session_id: str | None = None, query: HermesQuery | None = None
 ) -> dict[str, Any]:
-    """hermes/nlu/intentNotRecognized: the answer to a query that is no intent of ours."""
+    """hermes/nlu/intentNotRecognized: the answer to a query that is no intent of ours.
+
+    Also the fields every intent message starts with (``intent_payload`` adds to it).
+    """
     payload: dict[str, Any] = {
         "input": text,
         "siteId": site,

@@ -36,7 +36,7 @@ from rich.progress import (
 from homebrain.training.examples import Example
 from homebrain.training.model import IntentModel
 from homebrain.understanding import labels
-from homebrain.understanding.gazetteer import training_marks
+from homebrain.understanding.gazetteer import generic_phrases, training_marks
 from homebrain.understanding.model_runtime import encode_context, encode_vision
 from homebrain.understanding.tokenizer import FEATURES_PER_TOKEN, GAZETTEER_FEATURES, Tokenizer
 from homebrain.understanding.vocabulary import DEVICE_WORDS
@@ -64,9 +64,12 @@ class EncodedSet:
         return int(self.token_ids.shape[0])
 
 
+_GENERIC = generic_phrases(DEVICE_WORDS)  # once, not per example
+
+
 def example_marks(example: Example, position: int) -> list[str]:
     """The gazetteer marks ``encode_examples`` gives the example at ``position``."""
-    return training_marks(example.tokens, example.tags, random.Random(position), DEVICE_WORDS)
+    return training_marks(example.tokens, example.tags, random.Random(position), _GENERIC)
 
 
 def encode_examples(

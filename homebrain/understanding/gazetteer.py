@@ -13,9 +13,10 @@ spell exactly (a misheard name, a name said differently).
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 from homebrain.home import Home
+from homebrain.understanding.model_runtime import bio_spans
 from homebrain.understanding.tokenizer import words
 
 DEVICE = "device"
@@ -72,41 +73,36 @@ class Gazetteer:
         return out
 
 
-def spans_of(tags: Sequence[str], slot: str) -> list[tuple[int, int]]:
-    """``[start, end)`` of every BIO span of ``slot``."""
-    found: list[tuple[int, int]] = []
-    start: int | None = None
-    for i, tag in enumerate([*tags, "O"]):
-        inside = tag == f"I-{slot}" and start is not None
-        if start is not None and not inside:
-            found.append((start, i))
-            start = None
-        if tag == f"B-{slot}":
-            start = i
-    return found
+def generic_phrases(generic: Iterable[str]) -> frozenset[tuple[str, ...]]:
+    """Device words as token tuples, plurals included: never a home's own name."""
+    common = {tuple(words(w)) for w in generic}
+    common |= {(*w[:-1], w[-1] + "s") for w in common if w}  # "radios" is as generic as "radio"
+    return frozenset(common)
 
 
 def training_marks(
     tokens: Sequence[str],
     tags: Sequence[str],
     rng: random.Random,
-    generic: Iterable[str] = (),
+    generic: Collection[tuple[str, ...]] = frozenset(),
 ) -> list[str]:
     """The marks a home's gazetteer would give a generated example, now and then missing.
 
-    Every tagged device name (not a generic device word such as "lamp", listed
-    in ``generic``) and room becomes a gazetteer entry, kept with
-    ``KEEP_SHARE``; marking then runs over the whole sentence as it does on
-    the device, so the same words elsewhere in it are marked too.
+    Every tagged device name (not a generic device word such as "lamp": the
+    ``generic_phrases``) and room becomes a gazetteer entry, kept with
+    ``KEEP_SHARE``; marking then runs over the whole sentence as it does on the
+    device, so the same words elsewhere in it are marked too. Spans are read
+    from the tags as the device runtime reads the model's (``bio_spans``).
     """
-    common = {tuple(words(w)) for w in generic}
-    common |= {(*w[:-1], w[-1] + "s") for w in common if w}  # "radios" is as generic as "radio"
+    spans = bio_spans(tokens, tags)
     devices = [
-        " ".join(tokens[a:b])
-        for a, b in spans_of(tags, DEVICE)
-        if tuple(tokens[a:b]) not in common and rng.random() < KEEP_SHARE
+        s.text
+        for s in spans
+        if s.slot_type == DEVICE
+        and tuple(tokens[s.start : s.end]) not in generic
+        and rng.random() < KEEP_SHARE
     ]
-    rooms = [" ".join(tokens[a:b]) for a, b in spans_of(tags, ROOM) if rng.random() < KEEP_SHARE]
+    rooms = [s.text for s in spans if s.slot_type == ROOM and rng.random() < KEEP_SHARE]
     if not devices and not rooms:
         return [NONE] * len(tokens)
     return Gazetteer(devices, rooms).marks(tokens)
