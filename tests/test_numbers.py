@@ -111,3 +111,23 @@ def test_tokenize_splits_glued_units() -> None:
 )
 def test_ordinal(word: str, rank: int | None) -> None:
     assert ordinal(word) == rank
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("back it off a degree and a half", 1.5, CELSIUS),
+        ("three more degrees please", 3, CELSIUS),
+        ("a degree warmer", 1, CELSIUS),
+        ("two degrees and a half", 2.5, CELSIUS),
+        ("an extra 5 percent", 5, PERCENT),
+    ],
+)
+def test_loose_amounts(text: str, value: float, unit: str) -> None:
+    found = parse_quantities(tokenize(text), loose=True)
+    assert (found[0].value, found[0].unit) == (value, unit)
+
+
+def test_loose_is_off_by_default_and_a_c_is_no_amount() -> None:
+    assert [q.unit for q in parse_quantities(tokenize("three more degrees"))] == [None]
+    assert parse_quantities(tokenize("turn on the a c"), loose=True) == []

@@ -183,8 +183,10 @@ def _raw_fields(intent: str, domain: str, slots: dict[str, Any]) -> dict[str, An
     if intent == "turn_on":
         if on_off:
             return {"state": "on"}
+        # "get some cooling going": the mode said, else heating (what "on" means for most)
+        mode = slots.get("mode") if slots.get("mode") in ("heat", "cool", "auto") else "heat"
         turn_on: dict[str, dict[str, Any]] = {
-            "climate": {"mode": "heat"},
+            "climate": {"mode": mode},
             "cover": {"state": "open"},
             "scene": {"activate": True},
         }

@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from homebrain.home import Home
+from homebrain.understanding.complements import complements, complete_value
 from homebrain.understanding.gazetteer import Gazetteer
 from homebrain.understanding.intent import OUT_OF_DOMAIN, Intent
 from homebrain.understanding.normalize import strip_markup
+from homebrain.understanding.resolve import INTENT_DOMAINS
 from homebrain.understanding.spans import SlotFiller, SpanLike
 from homebrain.understanding.tokenizer import words
 
@@ -81,7 +83,8 @@ class ModelRecogniser:
             return Intent(OUT_OF_DOMAIN, {}, 1.0, text)
         marks = self.gazetteer.marks(tokens)
         prediction = self.predictor.predict(tokens, context, dict(vision or {}), marks)
-        slots = self.filler.fill(prediction.spans, tokens)
+        spans: Sequence[SpanLike] = prediction.spans
+        slots = self.filler.fill(spans, tokens)
         confidence = float(prediction.intent_confidence)
         if prediction.intent == "play" and _asks_for_content(tokens, slots):
             # "play music", "play some jazz": content homebrain has no source for
@@ -90,6 +93,11 @@ class ModelRecogniser:
         if prediction.intent != OUT_OF_DOMAIN and confidence < self.min_confidence:
             slots["low_confidence"] = prediction.intent
             return Intent(OUT_OF_DOMAIN, slots, confidence, text)
+        if prediction.intent in INTENT_DOMAINS:
+            # a device action the model was sure of: what it left untagged, the words still say
+            spans = complements(self.filler, spans, tokens, marks, prediction.intent)
+            slots = self.filler.fill(spans, tokens)
+            complete_value(prediction.intent, slots, spans, tokens)
         return Intent(prediction.intent, slots, confidence, text)
 
 

@@ -264,12 +264,31 @@ def _number_at(tokens: Sequence[str], i: int) -> tuple[float, int] | None:
     return sign * (value + frac), j
 
 
-def parse_quantities(tokens: Sequence[str]) -> list[Quantity]:
-    """Every number in ``tokens``, left to right, with the unit that follows it."""
+# "three more degrees", "two extra percent": a comparative between a number and its unit
+_BETWEEN = frozenset({"more", "less", "extra", "further", "fewer"})
+# units said as a whole word, so "a degree" is one degree but "a c" (air con) is no amount
+_SPELT_UNITS = frozenset({"degree", "percent", "per"})
+
+
+def parse_quantities(tokens: Sequence[str], *, loose: bool = False) -> list[Quantity]:
+    """Every number in ``tokens``, left to right, with the unit that follows it.
+
+    ``loose`` also reads the looser ways a whole sentence says an amount, which
+    a tagger often leaves untagged: "a degree" (1 °C), "a degree and a half"
+    (1.5 °C) and "three more degrees" (3 °C). It is off by default because the
+    grammar matcher explains the words a number used up, and "more" is a cue to
+    it; a caller scanning free text for an amount turns it on.
+    """
     found: list[Quantity] = []
     i = 0
     n = len(tokens)
     while i < n:
+        if loose and tokens[i] in ("a", "an") and i + 1 < n and tokens[i + 1] in _SPELT_UNITS:
+            unit, j = _unit(tokens, i + 1)
+            frac, j = _fraction(tokens, j)
+            found.append(Quantity(1.0 + frac, unit, i, j))
+            i = j
+            continue
         hit = (
             _number_at(tokens, i)
             if tokens[i] not in ("and", "a", "oh")
@@ -280,9 +299,15 @@ def parse_quantities(tokens: Sequence[str]) -> list[Quantity]:
             i += 1
             continue
         value, j = hit
-        unit, j = _unit(tokens, j)
-        found.append(Quantity(value, unit, i, j))
-        i = j
+        unit, k = _unit(tokens, j)
+        if loose and unit is None and j < n and tokens[j] in _BETWEEN:
+            unit, k = _unit(tokens, j + 1)
+            k = k if unit else j
+        if loose and unit is not None and float(value).is_integer():
+            frac, k = _fraction(tokens, k)  # "two degrees and a half"
+            value += frac
+        found.append(Quantity(value, unit, i, k))
+        i = k
     return found
 
 

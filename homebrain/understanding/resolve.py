@@ -157,8 +157,11 @@ class Resolver:
         group = bool(slots.get("plural") or slots.get("all"))
         if _says_here(slots) and site_room and not rooms and not names:
             rooms = [site_room]  # "in here": the room that heard it, not a referent
+        pointed = self._pointed_kind(slots, rooms, names, allowed, pointing_at, referents)
         if names:
             found = self._by_names(names, rooms, group, allowed, site_room, slots)
+        elif pointed is not None:
+            found = pointed
         elif slots.get("ref") and not slots.get("domain") and not rooms:
             found = self._by_reference(allowed, pointing_at, referents)
         elif _unaimed_change(intent, rooms) and any(r in self.home.entities for r in referents):
@@ -167,6 +170,38 @@ class Resolver:
         else:
             found = self._by_words(intent, rooms, group, allowed, site_room)
         return self._without_exceptions(found, slots)
+
+    def _pointed_kind(
+        self,
+        slots: dict[str, object],
+        rooms: list[str],
+        names: list[str],
+        allowed: tuple[str, ...],
+        pointing_at: str | None,
+        referents: Sequence[str],
+    ) -> Resolution | None:
+        """ "that lamp" while pointing at one: the device pointed at (or just talked about).
+
+        A demonstrative with a device word means one particular device of that
+        kind, so the camera's pointing target, else the last referent, wins
+        over asking which lamp of the room, but only when it is that kind of
+        device; otherwise the words are resolved as usual (None).
+        """
+        ref = str(slots.get("ref") or "")
+        word = V.DEVICE_WORDS.get(str(slots.get("device") or ""))
+        if ref not in _DEMONSTRATIVES or word is None or rooms or names:
+            return None
+        ids = [pointing_at] if pointing_at in self.home.entities else list(referents)
+        fitting = [
+            i
+            for i in ids
+            if i in self.home.entities
+            and word.fits(self.home.entities[i].domain, self.home.entities[i].device_class)
+            and self.home.entities[i].domain in allowed
+        ]
+        if not fitting or (len(fitting) > 1 and not word.plural):
+            return None
+        return Resolution(targets=fitting)
 
     def _without_exceptions(self, found: Resolution, slots: dict[str, object]) -> Resolution:
         """ "all the lights except the lamp": what was named after "except" is left out."""
@@ -250,7 +285,11 @@ class Resolver:
                 )
             pool = [e for e in pool if e.domain in allowed]
         else:
-            allowed = _EVERYTHING.get(intent.name, allowed)
+            if slots.get("mode") and "climate" in allowed:
+                # "get some cooling going in the parlour": a heating mode is said of climate
+                allowed = ("climate",)
+            else:
+                allowed = _EVERYTHING.get(intent.name, allowed)
             pool = [e for e in self.home.entities.values() if e.domain in allowed]
             # "twenty one in the parlour" said as a temperature: with no device word, the
             # intent's own kind of device is meant, not every device that takes a number
@@ -312,6 +351,8 @@ class Resolver:
         entity = self.home.entities.get(entity_id)
         return entity.room if entity else None
 
+
+_DEMONSTRATIVES = frozenset({"that", "this", "those", "these"})
 
 _HERE = frozenset({"here", "in here", "out here", "up here", "down here", "this room"})
 

@@ -18,7 +18,13 @@ from homebrain.home import Home
 from homebrain.training.templates import RELATIVE_ATTRIBUTES  # plain data, no torch
 from homebrain.understanding import vocabulary as V
 from homebrain.understanding.normalize import clean
-from homebrain.understanding.numbers import KELVIN, ordinal, parse_quantities, tokenize
+from homebrain.understanding.numbers import (
+    KELVIN,
+    Quantity,
+    ordinal,
+    parse_quantities,
+    tokenize,
+)
 
 
 class SpanLike(Protocol):
@@ -38,6 +44,22 @@ class SlotFiller:
         for entity in home.entities.values():
             for name in entity.names:
                 self.entity_names.setdefault(clean(name), name)
+        # "the drapes" for "Velvet drapes": a name's last word, where it is one device's alone
+        owners: dict[str, set[str]] = {}
+        for entity in home.entities.values():
+            for name in entity.names:
+                head = clean(name).split()[-1:]
+                if head and not entity.sensitive:
+                    owners.setdefault(head[0], set()).add(entity.entity_id)
+                elif head:
+                    owners.setdefault(head[0], set()).update({entity.entity_id, "sensitive"})
+        self.head_words: dict[str, str] = {
+            word: next(
+                n for n in home.entities[next(iter(ids))].names if clean(n).split()[-1] == word
+            )
+            for word, ids in owners.items()
+            if len(ids) == 1 and word not in _NOT_HEADS and len(word) > 2
+        }
         self.room_names: dict[str, str] = {}
         self.floors: dict[str, list[str]] = {}  # "upstairs" → the rooms on that floor
         for room in home.rooms.values():
@@ -55,18 +77,32 @@ class SlotFiller:
         best = process.extractOne(key, list(choices), scorer=fuzz.ratio, score_cutoff=self.cutoff)
         return choices[best[0]] if best else None
 
+    def device_name(self, text: str) -> str | None:
+        """The home's device name ``text`` says, tolerating ASR damage; None if none."""
+        return self._match(text, self.entity_names)
+
+    def span_name(self, span: SpanLike, tokens: Sequence[str]) -> str | None:
+        """The home's device name a device span says, widened to the words around it."""
+        return self.device_name(self._widen_to_name(span, tokens))
+
     def fill(self, spans: Sequence[SpanLike], tokens: Sequence[str]) -> dict[str, Any]:
         slots: dict[str, Any] = {}
         names: list[str] = []
         rooms: list[str] = []
-        # what follows "except" / "apart from" is left out, not targeted
+        # what follows "except" / "apart from" is left out, not targeted; the cue itself is
+        # often left untagged ("everything dark except the toadstool lamp"), so its place in
+        # the words decides too
         except_names: list[str] = []
         except_rooms: list[str] = []
+        except_from = _except_cue(tokens)
+        values: list[tuple[int, int | float, str | None]] = []  # (rank, value, unit)
+        quantities = parse_quantities(tokens, loose=True)
         for index, span in enumerate(spans):
             kind, text = span.slot_type, span.text
-            into_names, into_rooms = (
-                (except_names, except_rooms) if slots.get("except") else (names, rooms)
+            left_out = slots.get("except") or (
+                except_from is not None and span.start >= except_from
             )
+            into_names, into_rooms = (except_names, except_rooms) if left_out else (names, rooms)
             if kind == "device":
                 text = self._widen_to_name(span, tokens)
                 self._device(text, slots, into_names, into_rooms)
@@ -78,15 +114,17 @@ class SlotFiller:
                 elif room is None and floor:
                     into_rooms.extend(r for r in floor if r not in into_rooms)
                     slots.setdefault("floor", clean(text))
-                elif room is None and clean(text) in V.WHOLE_HOME:
+                elif room is None and clean(text) in _WHOLE_HOME:
                     slots["whole_home"] = True
             elif kind == "value":
                 unit_text = _adjacent_unit(spans, index)
-                self._value(f"{text} {unit_text}".strip(), slots)
+                found = _widest(quantities, span) or self._value(f"{text} {unit_text}".strip())
+                if found is not None:
+                    values.append(found)
             elif kind == "unit" and "unit" not in slots:
-                found = parse_quantities(["1", *tokenize(text)])
-                if found and found[0].unit:
-                    slots["unit"] = found[0].unit
+                found_unit = parse_quantities(["1", *tokenize(text)])
+                if found_unit and found_unit[0].unit:
+                    slots["unit"] = found_unit[0].unit
             elif kind == "color":
                 self._color(text, slots)
             elif kind == "mode":
@@ -100,19 +138,31 @@ class SlotFiller:
                     RELATIVE_ATTRIBUTES.get(word, "")
                 )
                 if attribute:
-                    slots["attribute"] = attribute
+                    # "faster than that, it's sweltering": the first attribute word is the
+                    # one asked about, a later one is usually how it feels
+                    slots.setdefault("attribute", attribute)
             elif kind in ("anaphor", "deixis"):
                 slots["ref"] = clean(text) or True
             elif kind == "scope":
                 word = clean(text)
-                if word.startswith("except") or word in ("but", "apart from", "other than"):
+                if word.startswith("except") or word in _EXCEPT_WORDS:
                     slots["except"] = True
                 else:
                     slots["all"] = True
-                    if word in ("everything", "everywhere"):
+                    if word in ("everything", "everywhere", "anywhere"):
                         slots["whole_home"] = True
             elif kind.startswith("custom_"):
                 slots[kind.removeprefix("custom_")] = text
+        if values:
+            best = min(values, key=lambda v: v[0])
+            if best[0] == _PRESET:
+                # "as low as five percent": a number said with its unit beats a preset word
+                spoken = free_quantity(quantities, spans, with_unit=True)
+                if spoken is not None:
+                    best = (_WITH_UNIT, spoken.number, spoken.unit)
+            slots["value"] = best[1]
+            if best[2]:
+                slots["unit"] = best[2]
         if names:
             slots["name"] = names[0]
             if len(names) > 1:
@@ -153,7 +203,10 @@ class SlotFiller:
         return span.text
 
     def _device(self, text: str, slots: dict[str, Any], names: list[str], rooms: list[str]) -> None:
-        name = self._match(text, self.entity_names)
+        name = self.device_name(text)
+        if name is None:
+            # "the drapes" tagged as a device: the one device whose name ends so
+            name = self.head_words.get(clean(text))
         if name is not None:
             if name not in names:
                 names.append(name)
@@ -177,17 +230,22 @@ class SlotFiller:
                     rooms.append(room)
                 return
 
-    def _value(self, text: str, slots: dict[str, Any]) -> None:
+    def _value(self, text: str) -> tuple[int, int | float, str | None] | None:
+        """A value span as (rank, value, unit): a spoken number outranks a preset word."""
         key = clean(text)
-        if key in V.PERCENT_WORDS:
-            slots.setdefault("value", V.PERCENT_WORDS[key])
-            slots.setdefault("unit", "%")
-            return
         found = parse_quantities(tokenize(text))
-        if found:
-            slots.setdefault("value", found[0].number)
-            if found[0].unit:
-                slots.setdefault("unit", found[0].unit)
+        if found and key not in V.PERCENT_WORDS:
+            return (_WITH_UNIT if found[0].unit else _NUMBER, found[0].number, found[0].unit)
+        if key in V.PERCENT_WORDS:
+            return (_PRESET, V.PERCENT_WORDS[key], "%")
+        # "medium speed", "on full": the preset word inside a longer span
+        words = key.split()
+        for size in range(len(words) - 1, 0, -1):
+            for start in range(len(words) - size + 1):
+                phrase = " ".join(words[start : start + size])
+                if phrase in V.PERCENT_WORDS:
+                    return (_PRESET, V.PERCENT_WORDS[phrase], "%")
+        return None
 
     def _color(self, text: str, slots: dict[str, Any]) -> None:
         key = clean(text)
@@ -211,3 +269,81 @@ def _adjacent_unit(spans: Sequence[SpanLike], index: int) -> str:
         if following.slot_type == "unit" and following.start == spans[index].end:
             return following.text
     return ""
+
+
+# How sure a value span is, best first: a number with its unit, a bare number, a preset word.
+_WITH_UNIT, _NUMBER, _PRESET = 0, 1, 2
+
+# Words that start the part of a sentence that is left out ("all the lights apart from ...").
+_EXCEPT_WORDS = frozenset({"but", "apart", "apart from", "other than", "excluding", "save"})
+_EXCEPT_CUES: tuple[tuple[str, ...], ...] = (
+    ("except",),
+    ("excepting",),
+    ("excluding",),
+    ("apart", "from"),
+    ("other", "than"),
+    ("but", "not"),
+    ("save", "for"),
+)
+
+# Room-span words meaning the whole home ("all over the house", "no fans anywhere").
+_WHOLE_HOME = V.WHOLE_HOME | {"anywhere"}
+
+# Words never taken for a device's head noun: device words, the words of commands and
+# relative changes ("warmer" is no "Bottle warmer"), and the small words.
+_NOT_HEADS = frozenset(
+    {
+        *V.DEVICE_WORDS,
+        *V.CUES,
+        *V.RELATIVE,
+        *V.STOP_WORDS,
+        *V.COLORS,
+        *V.MODES,
+        *V.PERCENT_WORDS,
+        "evening",
+        "morning",
+        "night",
+        "bedtime",
+        "tonight",
+        "today",
+        "afternoon",
+    }
+) | frozenset(w for phrase in V.DEVICE_WORDS for w in phrase.split())
+
+
+def _except_cue(tokens: Sequence[str]) -> int | None:
+    """The index of the first word after an "except" cue, if the sentence has one."""
+    for i in range(len(tokens)):
+        for cue in _EXCEPT_CUES:
+            if tuple(tokens[i : i + len(cue)]) == cue:
+                return i + len(cue)
+    return None
+
+
+def _widest(quantities: Sequence[Quantity], span: SpanLike) -> tuple[int, int | float, str] | None:
+    """A number with its unit that the span is part of ("half" in "a degree and a half")."""
+    for q in quantities:
+        wider = q.end - q.start > span.end - span.start
+        if q.unit and wider and q.start <= span.start and span.end <= q.end:
+            return (_WITH_UNIT, q.number, q.unit)
+    return None
+
+
+def free_quantity(
+    quantities: Sequence[Quantity], spans: Sequence[SpanLike], with_unit: bool
+) -> Quantity | None:
+    """The first number outside every tagged name, room and colour ("three more degrees").
+
+    An attribute or unit span inside it ("more", "degrees") does not hide it.
+    """
+    named = [s for s in spans if s.slot_type in ("device", "room", "color")]
+    taken = {i for s in named for i in range(s.start, s.end)}
+    for q in quantities:
+        if any(i in taken for i in range(q.start, q.end)):
+            continue
+        if with_unit and not q.unit:
+            continue
+        if not q.unit and q.value == 1:
+            continue  # "the punkah one", "this one": a pronoun, not an amount
+        return q
+    return None

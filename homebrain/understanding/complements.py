@@ -1,0 +1,213 @@
+"""What the model left untagged though the words say it plainly, added after it predicts.
+
+A small tagger often gets the intent of a device action right and still misses
+a word it never saw in that phrasing: a home name ("beamer sound up to 60"),
+"all over the house", an amount nobody tagged ("steam fan flat out"). The
+intent already says what is wanted, so the words can fill the gap. These
+complements add only what is in the words exactly (a gazetteer name, one
+device's own head noun, a generic device word, "every"/"all", "the house", a
+number or preset word) and never replace or overlap a tagged span.
+
+Safety: names of sensitive devices (locks, garage doors) are never added here;
+they move only on what the model itself heard.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+from homebrain.understanding import vocabulary as V
+from homebrain.understanding.gazetteer import DEVICE, ROOM
+from homebrain.understanding.model_runtime import Span
+from homebrain.understanding.normalize import clean
+from homebrain.understanding.numbers import parse_quantities
+from homebrain.understanding.spans import SlotFiller, SpanLike, free_quantity
+
+
+def complements(
+    filler: SlotFiller,
+    spans: Sequence[SpanLike],
+    tokens: Sequence[str],
+    marks: Sequence[str],
+    intent: str = "",
+) -> list[SpanLike]:
+    """The model's spans plus what it left untagged but the words say plainly.
+
+    Meant for an utterance already recognised as a device action. Only exact
+    evidence is added, and never over a tagged span: a home name the gazetteer
+    marks (when no tagged span names a device of the home), the last word of
+    one device's name said alone ("the drapes" for "Velvet drapes"; not in a
+    relative change, where "warmer" is no bottle warmer), a generic device word
+    (when nothing device-like was tagged), "every"/"all" right before a device,
+    and "the house"/"anywhere" (when no room was tagged). Names of sensitive
+    devices (locks, garage doors) are never added.
+    """
+    covered = {i for s in spans for i in range(s.start, s.end)}
+    extra: list[SpanLike] = []
+
+    def free(start: int, end: int) -> bool:
+        return not any(i in covered for i in range(start, end))
+
+    def add(kind: str, start: int, end: int) -> None:
+        extra.append(Span(kind, start, end, " ".join(tokens[start:end])))
+        covered.update(range(start, end))
+
+    named = any(s.slot_type == "device" and filler.span_name(s, tokens) is not None for s in spans)
+    has_room = any(s.slot_type == "room" for s in spans)
+    for start, end, mark in _runs(marks):
+        if not free(start, end):
+            continue
+        phrase = " ".join(tokens[start:end])
+        if mark == DEVICE and not named and not _sensitive(filler, phrase):
+            add("device", start, end)
+        elif mark == ROOM and not has_room:
+            add("room", start, end)
+            has_room = True
+    if not any(s.slot_type == "device" for s in (*spans, *extra)):
+        found = _device_word(tokens, free)
+        if found is not None:
+            add("device", *found)
+            start, end = found
+            if tokens[start:end] == ["light"] and start and tokens[start - 1] in _MASS:
+                # "some light in the glass room": light as a mass noun is the room's
+                # lighting, every light there, not one to ask about
+                extra[-1] = Span("device", start, end, "lighting")
+    if (
+        not named
+        and intent not in ("increase", "decrease")
+        and not any(s.slot_type == "device" for s in (*spans, *extra))
+    ):
+        # "could the drapes come open": one device's own head noun, said alone
+        for i, token in enumerate(tokens):
+            if token in filler.head_words and free(i, i + 1):
+                extra.append(Span("device", i, i + 1, filler.head_words[token]))
+                covered.add(i)
+                break
+    devices = [s.start for s in (*spans, *extra) if s.slot_type == "device"]
+    scoped = any(s.slot_type == "scope" for s in spans)
+    for i, token in enumerate(tokens):
+        if token in _QUANTIFIERS and not scoped and free(i, i + 1):
+            gap = i + 1
+            while gap < len(tokens) and tokens[gap] in _QUANTIFIER_FILLER:
+                gap += 1
+            if gap in devices:
+                add("scope", i, i + 1)
+                scoped = True
+        elif token in _WHOLE_HOME_SAID and not has_room and free(i, i + 1):
+            add("room", i, i + 1)
+            has_room = True
+    return sorted((*spans, *extra), key=lambda s: s.start)
+
+
+def complete_value(
+    intent: str, slots: dict[str, Any], spans: Sequence[SpanLike], tokens: Sequence[str]
+) -> None:
+    """An amount the intent needs but the model did not tag, read from the words.
+
+    "three more degrees for Juniper's radiator", "steam fan flat out",
+    "mezzanine light as bright as it'll go": the intent already says a value
+    is wanted, so a number (with its unit when said) or a preset word found
+    outside the tagged names is that value. A bare "one" is not a number here
+    ("the punkah one").
+    """
+    if intent not in _VALUE_INTENTS or "value" in slots or "color_temp" in slots:
+        return
+    quantities = parse_quantities(tokens, loose=True)
+    spoken = free_quantity(quantities, spans, with_unit=False)
+    if spoken is not None:
+        slots["value"] = spoken.number
+        if spoken.unit:
+            slots["unit"] = spoken.unit
+        return
+    if intent not in _PERCENT_INTENTS:
+        return
+    preset = _preset_in(tokens, spans)
+    if preset is not None:
+        slots["value"] = preset
+        slots["unit"] = "%"
+
+
+# Room words a complement adds when the model tagged no room ("home" is left out: "I'm
+# home, lights on" is no request for every light in the house).
+_WHOLE_HOME_SAID = frozenset({"house", "everywhere", "anywhere"})
+
+# "some light", "more light": light as a mass noun
+_MASS = frozenset({"some", "more", "of", "enough"})
+
+_QUANTIFIERS = frozenset({"all", "every", "each", "both"})
+_QUANTIFIER_FILLER = frozenset({"the", "of", "single", "my", "our", "those", "these", "your"})
+
+# Device words a complement never adds: verbs as often as nouns ("switch it off"), content
+# ("play music"), and what opens a house (a lock or a garage door moves only on what the
+# model itself heard).
+_NOT_COMPLEMENTED = V.NOUN_OR_VERB | {
+    "temperature",
+    "music",
+    "radio",
+    "stereo",
+    *(w for w, d in V.DEVICE_WORDS.items() if d.domain == "lock"),
+    *(w for w, d in V.DEVICE_WORDS.items() if d.only_classes & {"garage", "gate"}),
+}
+
+_VALUE_INTENTS = frozenset(
+    {"set_brightness", "set_percentage", "set_volume", "set_position", "set_temperature",
+     "increase", "decrease"}
+)  # fmt: skip
+_PERCENT_INTENTS = frozenset({"set_brightness", "set_percentage", "set_volume", "set_position"})
+
+# "as bright as it'll go", "as loud as possible": the top of the range, said as a phrase
+_AS_FAR_AS = re.compile(
+    r"\bas (?:bright|loud|high|fast|far|open|strong|hard|much|wide) as "
+    r"(?:it'll|it will|it can|it goes|it gets|they'll|they will|they can|they go|possible"
+    r"|you can|can be)\b"
+)
+
+
+def _sensitive(filler: SlotFiller, phrase: str) -> bool:
+    """Whether the phrase names a sensitive device of the home (a lock, a garage door)."""
+    name = filler.device_name(phrase)
+    if name is None:
+        name = clean(phrase).removesuffix("'s")
+    return any(
+        e.sensitive for e in filler.home.entities.values() if clean(name) in map(clean, e.names)
+    )
+
+
+def _preset_in(tokens: Sequence[str], spans: Sequence[SpanLike]) -> int | None:
+    """A percentage said as a word or phrase outside the tagged spans ("flat out", "medium")."""
+    taken = {i for s in spans for i in range(s.start, s.end)}
+    for size in (3, 2, 1):
+        for start in range(len(tokens) - size + 1):
+            if any(i in taken for i in range(start, start + size)):
+                continue
+            phrase = " ".join(tokens[start : start + size])
+            if phrase in V.PERCENT_WORDS:
+                return V.PERCENT_WORDS[phrase]
+    if _AS_FAR_AS.search(" ".join(tokens)):
+        return 100
+    return None
+
+
+def _runs(marks: Sequence[str]) -> Iterator[tuple[int, int, str]]:
+    """(start, end, mark) for each run of equal, non-empty gazetteer marks."""
+    i = 0
+    while i < len(marks):
+        j = i
+        while j < len(marks) and marks[j] == marks[i]:
+            j += 1
+        if marks[i] in (DEVICE, ROOM):
+            yield i, j, marks[i]
+        i = j
+
+
+def _device_word(tokens: Sequence[str], free: Callable[[int, int], bool]) -> tuple[int, int] | None:
+    """Where a generic device word ("lights", "fans") stands untagged, longest first."""
+    for size in (2, 1):
+        for start in range(len(tokens) - size + 1):
+            phrase = " ".join(tokens[start : start + size])
+            known = phrase in V.DEVICE_WORDS and phrase not in _NOT_COMPLEMENTED
+            if known and free(start, start + size):
+                return start, start + size
+    return None

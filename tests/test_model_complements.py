@@ -1,0 +1,130 @@
+"""What the shipped model leaves untagged, completed from the words after it predicts.
+
+Sentences run through the real ModelRecogniser (homebrain/models/default) and
+the Resolver against the evaluation home (configs/eval_home.yaml). Each row is
+one behaviour: an untagged home name, device word, "every", "the house", an
+untagged amount or preset, an "except" cue, a head noun, a demonstrative while
+pointing. Tagged-span rules that need no model are checked with hand-made spans.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import pytest
+from conftest import ROOT
+from test_spans import spans_of
+
+from homebrain.config.loader import load_config
+from homebrain.dialogue.commands import fields_for
+from homebrain.home import Home
+from homebrain.models import DEFAULT_MODEL
+from homebrain.understanding.complements import complements
+from homebrain.understanding.intent import OUT_OF_DOMAIN
+from homebrain.understanding.model_recogniser import ModelRecogniser
+from homebrain.understanding.model_runtime import load_model
+from homebrain.understanding.resolve import Resolver
+from homebrain.understanding.spans import SlotFiller
+
+ALL_LIGHTS = [
+    "light.bar_cart",
+    "light.dragonfly",
+    "light.festoon",
+    "light.mezzanine",
+    "light.noguchi",
+    "light.plate_rack",
+    "light.shaving",
+    "light.toadstool",
+]
+
+
+@cache
+def home() -> Home:
+    return Home.from_config(load_config(ROOT / "configs" / "eval_home.yaml").config)
+
+
+@pytest.fixture(scope="module")
+def recogniser() -> ModelRecogniser:
+    return ModelRecogniser(home(), load_model(DEFAULT_MODEL))
+
+
+def targets(recogniser: ModelRecogniser, text: str, site: str = "parlour", **kw: Any) -> list[str]:
+    intent = recogniser.recognise(text)
+    found = Resolver(home()).resolve(intent, site, **kw)
+    assert found.ok, (intent, found)
+    return sorted(found.targets)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an untagged home name, spelled exactly as the home spells it
+        ("beamer volume to 30", ["media_player.beamer"]),
+        # an untagged device word ("lights"), with "all over the house" / a floor
+        ("turn off the lights all over the house", ALL_LIGHTS),
+        ("no more lights upstairs", ["light.mezzanine", "light.shaving", "light.toadstool"]),
+        # "every single light": the lights, not everything that switches
+        ("every single light in the house on", ALL_LIGHTS),
+        # "except"/"apart from", tagged or not, leaves the named one out
+        ("everything dark except the noguchi", [t for t in ALL_LIGHTS if t != "light.noguchi"]),
+        (
+            "all the lights off apart from the noguchi",
+            [t for t in ALL_LIGHTS if t != "light.noguchi"],
+        ),
+        # a device's own head noun ("drapes" for "Velvet drapes")
+        ("drapes open please", ["cover.velvet_drapes"]),
+    ],
+)
+def test_untagged_targets(recogniser: ModelRecogniser, text: str, expected: list[str]) -> None:
+    assert targets(recogniser, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("festoon lights as bright as they'll go", 100, "%"),
+        ("two more degrees on the wall stat", 2, "°C"),
+        ("knock the wall stat down a degree and a half", 1.5, "°C"),
+        ("set the punkah to medium speed", 66, "%"),
+    ],
+)
+def test_untagged_amounts(recogniser: ModelRecogniser, text: str, value: float, unit: str) -> None:
+    slots = recogniser.recognise(text).slots
+    assert (slots.get("value"), slots.get("unit")) == (value, unit), slots
+
+
+def test_that_lamp_is_the_one_pointed_at(recogniser: ModelRecogniser) -> None:
+    # two lamps in the parlour: without the camera this is a question
+    assert targets(recogniser, "that lamp off please", pointing_at="light.bar_cart") == [
+        "light.bar_cart"
+    ]
+
+
+@pytest.mark.parametrize(
+    "text", ["the beamer was a great buy", "I love the punkah", "what a lovely house"]
+)
+def test_remarks_stay_out_of_domain(recogniser: ModelRecogniser, text: str) -> None:
+    assert recogniser.recognise(text).name == OUT_OF_DOMAIN
+
+
+def test_a_lock_name_is_never_added() -> None:
+    filler = SlotFiller(home())
+    spans, tokens = spans_of("lock the street door now", {})
+    marks = ["", "", "device", "device", ""]
+    assert complements(filler, spans, tokens, marks, "lock") == []
+
+
+def test_a_number_with_its_unit_beats_a_preset_word() -> None:
+    spans, tokens = spans_of(
+        "toadstool lamp as low as five percent",
+        {"toadstool lamp": "device", "low": "value", "five": "value", "percent": "unit"},
+    )
+    slots = SlotFiller(home()).fill(spans, tokens)
+    assert (slots["value"], slots["unit"]) == (5, "%")
+
+
+def test_a_mode_said_with_turn_on_is_the_climate_mode() -> None:
+    entity = home().entities["climate.parlour"]
+    assert fields_for("turn_on", entity, {"mode": "cool"}) == {"mode": "cool"}
+    assert fields_for("turn_on", entity, {}) == {"mode": "heat"}
