@@ -29,6 +29,7 @@ from homebrain.training.train import (
     TrainResult,
     encode_examples,
     example_marks,
+    length_batches,
     predict_arrays,
     train,
 )
@@ -208,6 +209,20 @@ def test_same_seed_same_model_and_checkpoint_round_trip(tmp_path: Path) -> None:
     loaded = TrainResult.load(tmp_path / "ckpt.pt")
     assert loaded.intents == a.intents and loaded.best_epoch == a.best_epoch
     assert all(torch.equal(v, loaded.model.state_dict()[k]) for k, v in sa.items())
+
+
+def test_length_batches_cover_every_example_once_in_narrow_batches() -> None:
+    lengths = torch.from_numpy(np.random.default_rng(0).integers(1, 30, size=1000))
+    batches = length_batches(lengths, 8, torch.Generator().manual_seed(1))
+    seen = torch.cat(batches)
+    assert sorted(seen.tolist()) == list(range(1000))  # each once, none lost
+    assert all(len(b) <= 8 for b in batches) and len(batches) == 125
+    spread = [int(lengths[b].max() - lengths[b].min()) for b in batches]
+    assert sum(spread) / len(spread) < 6  # random batches of 8 would spread ~20
+    again = length_batches(lengths, 8, torch.Generator().manual_seed(1))
+    assert all(torch.equal(a, b) for a, b in zip(batches, again, strict=True))
+    other = length_batches(lengths, 8, torch.Generator().manual_seed(2))
+    assert not all(torch.equal(a, b) for a, b in zip(batches, other, strict=True))
 
 
 def test_train_rejects_bad_input() -> None:
