@@ -362,3 +362,64 @@ def test_template_phrases_for_held_out_checks() -> None:
         for s in (test["say"] if isinstance(test["say"], list) else [test["say"]])
     ]
     assert said and not set(said) & set(T.OOD_SENTENCES)
+
+
+def test_everyday_needs_and_wishes_turn_things_on(corpus: list[Example]) -> None:
+    everyday = [e for e in corpus if e.source.startswith("everyday")]
+    assert len(everyday) > 0.05 * len(corpus)
+    # "I need the desk lamp", "we need the fan going": a wish for the device, never "off"
+    needs = [
+        e
+        for e in corpus
+        if " ".join(e.tokens[:2]) in ("i need", "we need")
+        and len(e.tokens) > 2
+        and e.tokens[2] == "the"
+        and "B-device" in e.tags
+        and not {"off", "locked", "unlocked", "opened", "closed", "shut", "drawn", "down", "up"}
+        & set(e.tokens)
+        and not {"raised", "lowered", "open"} & set(e.tokens)
+    ]
+    assert len(needs) > 5
+    assert {e.intent for e in needs} == {"turn_on"}, Counter(e.intent for e in needs)
+    # the name right after "the" is tagged as the device (possibly after a room)
+    fillers = set(T.FILLERS)
+    assert all(
+        next(g for w, g in zip(e.tokens[3:], e.tags[3:], strict=True) if w not in fillers)
+        in ("B-device", "B-room")
+        for e in needs
+        if "+asr" not in e.source
+    )
+    # "we need a bigger radiator in the den" buys something: out of domain
+    buying = [e for e in corpus if "bigger" in e.tokens]
+    assert buying and all(e.intent == OUT_OF_DOMAIN for e in buying), Counter(
+        e.intent for e in buying
+    )
+    assert any("need" in t and "bigger" in t for t in T.OOD_ABOUT_DEVICES)
+
+
+def test_everyday_remarks_and_complaints(corpus: list[Example]) -> None:
+    # a remark about the device, then the command on "it": the remark has no slot of its own
+    remark = [
+        e for e in corpus if e.intent == "turn_off" and "been" in e.tokens and "B-anaphor" in e.tags
+    ]
+    assert remark
+    for e in remark:
+        been = e.tokens.index("been")
+        assert e.tags[been] == "O" and e.tags[been + 1] == "O"
+    # "it needs locking" locks
+    locking = [e for e in corpus if "locking" in e.tokens and "unlocking" not in e.tokens]
+    assert locking and {e.intent for e in locking} <= {"lock", OUT_OF_DOMAIN}
+    assert any(e.intent == "lock" for e in locking)
+    # "I'm chilly" warms the room: a relative change with the feeling tagged
+    feeling = {"chilly", "cold", "freezing"}
+    chilly = [
+        e
+        for e in corpus
+        if {"i'm", "we're"} & set(e.tokens)
+        and any(w in feeling and g == "B-attribute" for w, g in zip(e.tokens, e.tags, strict=True))
+    ]
+    assert chilly and {e.intent for e in chilly} == {"increase"}
+    # "can't see a thing" asks for light; alone it is never a remark out of domain
+    see = [e for e in corpus if {"can't", "see"} <= set(e.tokens) and e.source == "ood"]
+    assert not see
+    assert any(e.intent == "turn_on" and "see" in e.tokens for e in corpus)

@@ -550,6 +550,16 @@ class Gen:
             return self.pools.in_room(rng)
         if name == "scene":
             return self.pools.name(rng, "scene")
+        if name == "tz":
+            return _with_s(self.target(domain))
+        if name == "roomz":
+            return _with_s(self.pools.room_np(rng))
+        if name == "poss":
+            return [(N.possessive(rng.choice(N.PEOPLE)), "room")]
+        if name == "whose":
+            return [(N.possessive(rng.choice(N.PEOPLE)), None)]
+        if name == "dn":
+            return _delta_number(self)
         if name in _VALUE_FILLERS:
             return _VALUE_FILLERS[name](self)
         if name == "verb":
@@ -834,6 +844,24 @@ def _delta(gen: Gen) -> list[Chunk]:
     return out
 
 
+def _delta_number(gen: Gen) -> list[Chunk]:
+    """The number of a change alone: "three (more degrees)", "another ten"."""
+    rng = gen.rng
+    if gen.domain == "climate":
+        return [(_number(rng, rng.choice((1, 2, 2, 3, 3, 4, 5))), "value")]
+    return [(_number(rng, rng.choice((5, 10, 10, 15, 20, 25, 30))), "value")]
+
+
+def _with_s(chunks: list[Chunk]) -> list[Chunk]:
+    """ "the punkah's", "the parlour's": the last word of a name or room takes the 's."""
+    text, slot = chunks[-1]
+    if slot not in ("device", "room") or not text[-1:].isalpha() or "'" in text:
+        raise Skip("no 's here")
+    if text in _NO_ARTICLE_ROOMS or text.endswith("s"):
+        raise Skip("no 's here")
+    return [*chunks[:-1], (f"{text}'s", slot)]
+
+
 def _kelvin(gen: Gen) -> list[Chunk]:
     rng = gen.rng
     n = rng.randrange(2000, 6600, 100)
@@ -902,6 +930,15 @@ def make_command(gen: Gen, intent: str) -> Draft:
     return Draft(chunks, intent, source, noise_context(rng))
 
 
+def make_everyday(gen: Gen, intent: str) -> Draft:
+    """Everyday English for a command: needs, complaints, remarks with the command after."""
+    rng = gen.rng
+    by_domain = T.EVERYDAY_TEMPLATES[intent]
+    domain = _pick_domain(rng, intent, by_domain)
+    chunks = gen.expand(rng.choice(by_domain[domain]), domain, intent)
+    return Draft(chunks, intent, "everyday", noise_context(rng))
+
+
 def make_query(gen: Gen, intent: str) -> Draft:
     rng = gen.rng
     domain = _weighted(
@@ -941,6 +978,9 @@ def make_anaphor(gen: Gen, intent: str, point: bool = False) -> Draft:
     # with nothing going on, or a question pending, is a cancel)
     always = value_intent or intent == "stop"
     context = after_command(rng, domain=domain) if always or rng.random() < 0.7 else {}
+    if context and intent != "stop" and rng.random() < 0.15:
+        # "is the coffee machine on?" ... "turn it on then": "it" is what was asked about
+        context = after_command(rng, "query", domain)
     return Draft(chunks, intent, "anaphor", context)
 
 
@@ -1022,8 +1062,17 @@ def make_value_answer(gen: Gen, intent: str) -> Draft:
         "{v}", "{" + placeholder + "}"
     )
     chunks = gen.expand(template, domain, "answer")
-    context = pending_value(rng, slot) if rng.random() < 0.92 else {}
-    return Draft(chunks, "answer", "answer_value", context, polite="answer")
+    if rng.random() < 0.92:
+        return Draft(chunks, "answer", "answer_value", pending_value(rng, slot), polite="answer")
+    # nothing asked: "twenty degrees please" is a command (that will ask which heating)
+    # when the value says what it is for; a bare number is still an answer to nothing
+    asking = _VALUE_SLOTS[slot][0]
+    says_what = slot in ("color", "color_temp", "mode") or (
+        slot == "temperature" and any(tag == "unit" for _, tag in chunks)
+    )
+    if says_what:
+        return Draft(chunks, asking, "value_alone", {}, polite="answer")
+    return Draft(chunks, "answer", "answer_value", {}, polite="answer")
 
 
 def make_which_answer(gen: Gen, intent: str) -> Draft:
@@ -1084,10 +1133,9 @@ def make_idle_vision(gen: Gen, intent: str) -> Draft:
 
 def make_ood(gen: Gen, intent: str) -> Draft:
     rng = gen.rng
-    if rng.random() < 0.12:  # a remark alone commands nothing ("we're off to bed")
-        template = rng.choice(T.FRAMES_BEFORE + T.FRAMES_AFTER)
-    else:
-        template = rng.choice(T.OOD_SENTENCES)
+    # now and then a remark alone, which commands nothing ("we're off to bed")
+    alone = rng.random() < 0.12
+    template = rng.choice(T.ALONE_FRAMES) if alone else rng.choice(T.OOD_SENTENCES)
     domain = _pick_domain(
         rng, "ood", ("light", "switch", "fan", "cover", "climate", "lock", "media_player")
     )
@@ -1157,6 +1205,9 @@ def families(customs: Sequence[CustomIntent] = ()) -> list[Family]:
     for intent in INTENTS:
         if intent in T.COMMAND_TEMPLATES:
             out.append(Family("command", intent, 6.0, make_command, 2))
+        if intent in T.EVERYDAY_TEMPLATES:
+            weight = T.EVERYDAY_WEIGHT.get(intent, T.EVERYDAY_DEFAULT_WEIGHT)
+            out.append(Family("everyday", intent, weight, make_everyday, 2))
         if intent in T.ANAPHOR_TEMPLATES:
             out.append(Family("anaphor", intent, 1.2, make_anaphor, 1))
             if intent != "activate_scene":
@@ -1238,7 +1289,7 @@ def _polite(rng: random.Random, draft: Draft) -> list[Chunk]:
     return chunks
 
 
-FRAME_SHARE = {"command": 0.16, "answer": 0.05}  # how often a clause comes with it
+FRAME_SHARE = {"command": 0.2, "answer": 0.05}  # how often a clause comes with it
 
 
 def _framed(gen: Gen, draft: Draft, chunks: list[Chunk]) -> list[Chunk]:

@@ -310,13 +310,13 @@ COMPARATIVES_DOWN: dict[str, tuple[str, ...]] = {
 # "it's too cold in here" → increase; the adjective is tagged `attribute`.
 TOO_WORDS_UP: dict[str, tuple[str, ...]] = {
     "light": ("dark", "dim", "gloomy"),
-    "climate": ("cold", "chilly", "cool", "freezing"),
+    "climate": ("cold", "chilly", "cool", "freezing", "nippy", "parky"),
     "media_player": ("quiet",),
     "fan": (),
 }
 TOO_WORDS_DOWN: dict[str, tuple[str, ...]] = {
     "light": ("bright", "glaring"),
-    "climate": ("hot", "warm", "stuffy", "boiling"),
+    "climate": ("hot", "warm", "stuffy", "boiling", "stifling", "sweltering", "roasting", "muggy"),
     "media_player": ("loud", "noisy"),
     "fan": ("breezy", "windy", "draughty"),
 }
@@ -380,6 +380,15 @@ POLITE_PREFIXES: tuple[tuple[str, float], ...] = (
     ("uh please", 0.3),
     ("hey could you", 0.6),
     ("computer", 0.2),
+    # the speaker's own wish: "i want to dim the lamp", "let's open the blinds"
+    ("i want to", 0.6),
+    ("i'd like to", 0.4),
+    ("i wanna", 0.2),
+    ("let's", 0.4),
+    ("can we", 0.4),
+    ("could we", 0.3),
+    ("can i", 0.2),
+    ("we should", 0.2),
 )
 # "would you mind turning ..." needs the verb's -ing form.
 GERUND_PREFIXES: tuple[str, ...] = ("would you mind", "do you mind", "how about")
@@ -398,6 +407,14 @@ VERB_PREFIXES = frozenset(
         "go ahead and",
         "quickly",
         "could you just",
+        "i want to",
+        "i'd like to",
+        "i wanna",
+        "let's",
+        "can we",
+        "could we",
+        "can i",
+        "we should",
         "uh please",
         "hey could you",
     }
@@ -1427,7 +1444,7 @@ _SCENE_SAID = (
     "(kick off|set off|start up|fire up|put on) (the|) {scene}",
     "{scene} (time|mode|routine) (please|)",
     "{scene} for {person}",
-    "{person}'s {scene} (routine|scene|please)",
+    "{whose} {scene} (routine|scene|please)",
     "(set|get) the mood (in|for) {roomnp} {scene}",
     "(set|get) the mood {scene}",
     "(it's|time for) {scene} {inroom}",
@@ -1477,6 +1494,11 @@ OOD_ABOUT_DEVICES: tuple[str, ...] = (
     "{t} (says|shows|reads|said) {n}",
     "{t} (needs|need) (a new bulb|cleaning|dusting|fixing|replacing|a new battery|new batteries)",
     "we (need|should get|ought to buy) a (new|bigger|better|second) {bare}",
+    "(we|i) (need|could do with|want|should get|ought to get|must buy|are getting) (a|another)"
+    " (new|bigger|smaller|better|second|quieter|brighter|proper|cheaper) {bare} (for|in) {roomnp}",
+    "(we|i) need to (buy|get|order|replace|fix|repair|move|clean) {t}",
+    "(we|i) (need|could do with) (more|new|better|some new) {bares} {inroom}",
+    "(does|do) {t} need (a new bulb|replacing|servicing|fixing)",
     "(i|we) (bought|ordered|fixed|cleaned|moved|painted|broke) {t} (yesterday|last week|today|)",
     "where did we (get|buy) {t}",
     "how (old|much) (is|was) {t}",
@@ -1532,7 +1554,13 @@ FRAMES_BEFORE: tuple[str, ...] = (
     "i can barely see",
     "the (kids|children|baby) (are|is) asleep",
     "{person} is (asleep|sleeping|in bed)",
-    "{person}'s (asleep|in bed|going down|home|here|back)",
+    "{whose} (asleep|in bed|going down|home|here|back)",
+    "(we're|we are) (all|) (in|home|back|settling in|settled|sitting down to eat)",
+    "everyone's (in|home|back|inside|asleep)",
+    "(the|) (bottle's|tea's|dinner's|food's|bath's) ready",
+    "(she's|he's|the baby's|the little one's) (napping|down for a nap|going down|asleep)",
+    "it's (scorching|sweltering|boiling|roasting|baking|freezing|perishing) (out there|outside|today)",  # noqa: E501
+    "(we're|i'm) (eating out|going out for dinner|off to the pub|out tonight|out all day)",
     "(we're|i'm) watching a (film|movie|show)",
     "the (film|movie|match|show) is (starting|about to start|over|finished)",
     "the (film's|movie's|match's|show's) (starting|on|over|finished)",
@@ -1584,15 +1612,339 @@ FRAMES_AFTER: tuple[str, ...] = (
     "for the (guests|kids|baby|dog|film|match|party|evening)",
     "for {person}",
     "(yeah|okay|alright)",
-    "(the|) (film|show|match) (is|'s) (starting|over|on)",
+    "(the|) (film|show|match) is (starting|over|on)",
+    "(the|) (film's|show's|match's) (starting|over|on)",
     "i'm (getting ready|reading|working|cooking)",
     "(so|so that) (i|we) can (see|read|sleep|relax|work|think)",
     "(i|we) can't see",
     "(we've|i've) got (visitors|company|guests)",
     "(before|) (i|we) (go|leave|head off)",
+    "(we're|i'm) (eating out|going out|out for the day|out tonight|off out)",
+    "(the|) (film's|match's|game's|show's) (over|finished|done)",
+    "(we're|everyone's) (all|) (in|home|back) (now|)",
+    "for (her|his|the baby's|the) (nap|bath|bedtime|feed)",
+    "it's (scorching|sweltering|boiling|roasting|baking|freezing) (out there|outside|today|)",
+    "(the|) (bottle's|tea's|dinner's) ready",
+    "(it's|that's) (wasting|eating) (power|electricity|money)",
+    "nobody's (watching|using it|in there|listening)",
+)
+# Remarks that on their own ask for light or quiet ("can't see a thing") are not out of
+# domain said alone; only the others are.
+_ASKS_FOR_A_CHANGE = re.compile(r"\b(see|dark|gloomy|bright|noisy|quiet)\b")
+ALONE_FRAMES: tuple[str, ...] = tuple(
+    f for f in FRAMES_BEFORE + FRAMES_AFTER if not _ASKS_FOR_A_CHANGE.search(f)
 )
 FRAME_JOINERS_BEFORE: tuple[str, ...] = ("", "", "", "so", "and", "so can you", "so please")
 FRAME_JOINERS_AFTER: tuple[str, ...] = ("", "", "", "", "because", "as", "since")
+
+# ---------------------------------------------------------------------------
+# everyday English, a family of its own ("everyday" in the corpus, weighted apart):
+# needs and wishes ("we need the hall light", "I'd appreciate the fan being on"),
+# comfort complaints that ask for a change ("I'm chilly", "can't see a thing up here",
+# "I can barely hear the radio"), a remark about the device with the command after it
+# ("the lamp's been on all day, turn it off"), colloquial verbs ("fire the heater up",
+# "get the awning out", "that's far enough"), and values said first ("forty percent
+# across both kitchen lights", "three more degrees for the radiator").
+
+_NEED = (
+    "(i need|we need|need|i'm going to need|we're going to need|i'll need|we'll need"
+    "|i really need|we really need|i could really use|i just need|we just need)"
+)
+_APPRECIATE = (
+    "(i'd appreciate|i would appreciate|we'd appreciate|i'd love|we'd love|i'd prefer"
+    "|i'd rather have|it'd be (nice|great|good) to have|it would be (nice|great|lovely) to have)"
+)
+_IT_ON = "(turn|switch|put|flick|get|stick) <anaphor:it|them> on"
+_IT_OFF = "(turn|switch|shut|knock|flick|put|kill) <anaphor:it|them> off"
+_HERE = "(in|up|down|over|out) <deixis:here>"
+_CANT_SEE = (
+    "(i can't see|we can't see|can't see|i cannot see|i can hardly see|i can barely see"
+    "|i can't see a thing|can't see a thing|can't see a blessed thing|i can't see anything"
+    "|it's pitch black|it's pitch dark|it's like a cave|it's too dark to see"
+    "|i can't see what i'm doing|can't see my hands)"
+)
+_LIGHT_WORD = "<device:light|lights|lamp|a light>"
+_COLD_ME = "(i'm|we're|i am|we are|i feel|i'm feeling|we're all) (a bit|a little|really|so|rather|quite|getting|)"  # noqa: E501
+_HOT_ME = _COLD_ME
+_NUDGE_UP = "(nudge|bump|push|tweak|knock|edge|notch) {t} up (a (bit|touch|notch|degree)|)"
+_NUDGE_DOWN = "(nudge|bump|knock|tweak|ease|edge|notch) {t} down (a (bit|touch|notch|degree)|)"
+_NUDGE = "(nudge|bump|tweak|touch) {t}"
+
+# Needing a device is wanting it on (said twice over in the family: it is how people
+# most often put it, and "I don't need X" is "off").
+_ON_NEED = (
+    f"{_NEED} {{t}}",
+    f"{_NEED} {{t}} (on|going|running|switched on|turned on|on please|on now)",
+    f"{_NEED} {{t}} {{inroom}}",
+    "(i need|we need|i just need|i really need) {t} (please|now|for a (bit|minute|while)|)",
+    "(i need|we need|need) {t} (on|going) (to (read|see|work|cook)|)",
+)
+_ON_EVERYDAY = (
+    *_ON_NEED,
+    *_ON_NEED,
+    f"{_APPRECIATE} {{t}} (being|) (on|switched on|turned on)",
+    f"{_APPRECIATE} {{t}} on (please|now|for a bit|)",
+    "(could|can) (i|we) (have|get) {t} (on|going|running|switched on) (please|)",
+    "(get|have) {t} (going|running|started|fired up|up and running|on the go)",
+    "(fire|start|crank|spin|kick) {t} up",
+    "(fire|boot|start|spin|kick) up {t}",
+    "(could|can|would|will) {t} (come|go|be put|be switched) on (please|for me|)",
+    "{t} on (would be|it'd be) (great|lovely|grand|nice|brilliant|handy)",
+    "(let's|can we|could we) get {t} (on|going|started)",
+    "(something|anything) (needs|wants) (turning|switching|putting) on",
+    "(something|anything) (needs|wants|has) to (be|go) on",
+    "(turn|switch|put) something on (please|for me|)",
+    f"{{t}} (is|are) off (again|) {_IT_ON}",
+    f"(where's|where is) {{t}} {_IT_ON}",
+    "(now|right) {t} (on|going) (please|)",
+    "{t} needs (switching|turning|putting) on",
+    "(i|we) (want|fancy|would like) {t} (going|running|on) (again|now|)",
+)
+_ON_LIGHT_EVERYDAY = (
+    f"{_CANT_SEE} ({_HERE}|)",
+    f"{_CANT_SEE} {{inroom}}",
+    f"{_CANT_SEE} ({_HERE}|) (light|lights|a light|some light|the light) please",
+    f"{_CANT_SEE} (turn|switch|put) (a|the) {_LIGHT_WORD} on",
+    f"{_CANT_SEE} (turn|switch|put) on {{t}}",
+    f"{_CANT_SEE} {{t}} on (please|)",
+    f"{_NEED} (a|the|some) {_LIGHT_WORD} (on|) (over|by|above|near|at) {{furn}}",
+    f"{_NEED} (a|the|some) {_LIGHT_WORD} (on|) ({_HERE}|{{inroom}})",
+    f"{_NEED} (some|a bit of|a little|more) light ({_HERE}|{{inroom}}|over {{furn}}|)",
+    "(a bit of|some|a little|a spot of|bit of) light (please|{inroom}|over {furn}|here please|)",
+    f"(a|some) {_LIGHT_WORD} (over|by|above) {{furn}} (please|)",
+    "(could|can) (i|we) (have|get) (some|a bit of|a little) light (over|by) {furn}",
+    "(could|can) (i|we) (have|get) (some|a bit of|a little|more) light {inroom} (please|)",
+    "(let's|can we|could we) have (some|a bit of) light (on|in) {roomnp}",
+    "{t} (please|) (i|we) can't see",
+)
+_ON_FAN_EVERYDAY = (
+    "a (breeze|bit of air|bit of a breeze|draught|cool breeze|bit of a draught) (from|off) {t}"
+    " (would be|would be so|will be) (lovely|nice|great|welcome|heaven)",
+    "(could|can) (i|we) (have|get) (a|some) (breeze|air|air moving) (from|off|with) {t}",
+    "(get|let's get) (some|the) air moving {inroom}",
+    "{roomnp} (is|) (all|really|) (steamed up|steamy|fogged up|misty|stuffy) ({t} (on|)|) please",
+    "{roomz} (all|really|) (steamed up|steamy|fogged up|misty) {t} please",
+    "the (mirror's|window's|room's) (all|) (steamed|fogged) up (get|put|turn) {t} on",
+    "(it's|it is) (stuffy|muggy|close|airless) {inroom} {t} on (please|)",
+)
+_ON_SWITCH_EVERYDAY = (
+    "get {t} (warming|heating|boiling) up",
+    "(get|set) {t} (warming|heating|going|started) (up|) (for (breakfast|dinner|tea|later)|)",
+    "(fire|warm) {t} up (for (breakfast|dinner|tea|the morning)|)",
+)
+_ON_CLIMATE_EVERYDAY = (
+    "get {t} (warming|heating) up",
+    "(get|let's get) (some|the|a bit of) <device:heating> going {inroom}",
+)
+_ON_MEDIA_EVERYDAY = (
+    "{t} on (for the|) (match|game|news|film|football|racing|cricket|quiz|weather)",
+    "(put|stick|get) {t} on (for the|) (match|game|news|film|football|racing)",
+)
+_OFF_EVERYDAY = (
+    "{t} (has|have) been (on|going|running|blaring|burning|left on) (all day|all night|all morning"
+    f"|all evening|for hours|for ages|since (breakfast|lunch|this morning|yesterday)) {_IT_OFF}",
+    "{t} (is|are) (still on|wasting power|making me (cold|chilly)|keeping (me|us|the baby) awake"
+    f"|driving me mad|doing my head in|too much) {_IT_OFF}",
+    "{tz} (making me (cold|chilly|shiver)|still going|still on|keeping (me|us) awake"
+    f"|doing my head in|wasting power) {_IT_OFF}",
+    "(we|i) (won't|will not|shan't|don't) need {t} (any more|anymore|again|) (today|tonight|this evening|)",  # noqa: E501
+    "(no|there's no) (call|need) for {t} (today|tonight|now|any more)",
+    "no {bares} (anywhere|{inroom}|in the house|at all) (please|)",
+    "no {bare} {inroom} (today|tonight|this evening|please)",
+    "{t} can (rest|have a rest|take a break|have the night off) (now|)",
+    f"(nobody|no one|nobody's|no one's) (is|) (using|watching|listening to|in with) {{t}} {_IT_OFF}",  # noqa: E501
+    "(i'm|we're) (off|out|leaving|done) (so|) {t} (off|can go off)",
+    "(something|anything) (needs|wants) (turning|switching|putting) off",
+    "(turn|switch) something off (please|)",
+    "{t} needs (switching|turning|putting) off",
+)
+_OFF_LIGHT_EVERYDAY = (
+    "(enough|that's enough) light (for now|{inroom}|)",
+    "(i|we) (don't|won't) need (any|the) (light|lights) {inroom} (any more|tonight|)",
+)
+_COLD_CLAUSE = (
+    "((i'm|we're|i am) (a bit|really|so|getting|) (cold|chilly|freezing|frozen|shivering)"
+    "|it's (a bit|so|really|) (nippy|parky|chilly|cold|freezing) (in here|))"
+)
+_HOT_CLAUSE = (
+    "((i'm|we're|i am) (a bit|really|so|getting|) (hot|boiling|roasting|melting|sweltering)"
+    "|it's (a bit|so|really|) (stuffy|stifling|muggy|sweltering|roasting|boiling) (in here|))"
+)
+_INCREASE_CLIMATE_EVERYDAY = (
+    f"{_COLD_ME} <attribute:cold|chilly|freezing>",
+    f"{_COLD_ME} <attribute:cold|chilly|freezing> {{inroom}}",
+    "{roomnp} (is|feels|is getting) (a bit|rather|really|pretty|quite|getting|) {cold}",
+    "{roomz} (a bit|rather|really|pretty|quite|getting) {cold}",
+    "(it's|it is|it feels) (a bit|rather|really|pretty|quite|bitterly|) {cold} {inroom}",
+    "(it's|it is|it feels) (a bit|rather|really|pretty|quite|) {cold} (in|up|down) <deixis:here>",
+    f"{_COLD_CLAUSE} {_NUDGE_UP}",
+    f"{_COLD_CLAUSE} {_NUDGE}",
+    f"{_COLD_CLAUSE} (warm|heat) {{roomnp}} up (a bit|)",
+    f"{_COLD_CLAUSE} (more|a bit more) <attribute:heat|warmth> please",
+    "{dn} more <unit:degrees> (for|on|in) {t}",
+    "{dn} more <unit:degrees> {inroom} (please|)",
+    "(another|an extra) {dn} <unit:degrees> (for|on|in) {t}",
+    "(raise|put|turn|bump) {t} up (another|an extra|by) {delta}",
+)
+_DECREASE_CLIMATE_EVERYDAY = (
+    f"{_HOT_ME} <attribute:hot|boiling|sweltering|warm>",
+    "(it's|it is|it feels) (a bit|rather|really|so|absolutely|) {hot} {inroom}",
+    "(it's|it is|it feels) (a bit|rather|really|so|absolutely|) {hot} (in|up|down) <deixis:here>",
+    "{roomnp} (is|feels|is getting) (a bit|rather|really|too|so|) {hot}",
+    "{roomz} (getting|a bit|rather|really|so) {hot} (in there|)",
+    f"{_HOT_CLAUSE} {_NUDGE_DOWN}",
+    f"{_HOT_CLAUSE} (back|turn|take) <anaphor:it|them> (off|down) (a bit|{{delta}}|)",
+    f"{_HOT_CLAUSE} (cool|bring) {{roomnp}} down (a bit|)",
+    "{dn} (fewer|less) <unit:degrees> (for|on|in) {t}",
+    "(take|knock) {dn} <unit:degrees> off {t}",
+    "(back|ease) {t} (off|down) {delta}",
+)
+_INCREASE_MEDIA_EVERYDAY = (
+    "(i|we) (can barely|can hardly|can scarcely|can't|cannot) hear {t}",
+    "(i|we) (can barely|can hardly|can't) hear (a thing|anything) (from|on|over) {t}",
+    "{t} (is|are) (barely|hardly|not) audible",
+    "{t} (is|are) (far|way|much) too <attribute:quiet>",
+    "(can't|cannot) hear {t} (over the (kettle|hoover|kids|washing machine|rain)|)",
+    "(i|we) (need|want|could use) more <attribute:volume|sound> (from|on) {t}",
+    "(another|a further) {dn} (on|for) {t}",
+)
+_DECREASE_MEDIA_EVERYDAY = (
+    "{t} (is|are) (deafening|blaring|far too loud|way too loud|too much)",
+    "(i|we) can't hear (myself|ourselves) think (over|with) {t}",
+    "{t} (is|are) (waking|going to wake) (the baby|the kids|the neighbours|everyone)",
+    "(another|a further) {dn} (off|down) (on|for) {t}",
+)
+_RELATIVE_EVERYDAY = (
+    "(dim|lower|bring|take|turn) {ta} (down|) (another|a further) {delta}",
+    "{ta} (down|lower) (another|a further) {delta}",
+)
+_RELATIVE_UP_EVERYDAY = (
+    "(raise|bring|take|turn|push) {ta} (up|) (another|a further) {delta}",
+    "{ta} (up|higher) (another|a further) {delta}",
+)
+_MODE_EVERYDAY = (
+    "get (some|the|a bit of) <mode:cooling> going {inroom}",
+    "(get|put|switch) (the|some) <mode:cooling> on {inroom}",
+    "(some|a bit of) <mode:cooling> {inroom} (please|would be nice|)",
+    "(i|we) (need|want|could do with) (some|a bit of) <mode:cooling> {inroom}",
+    "(get|put|switch) {t} (on|over|across) to <mode:cooling|heating|heat|cool|auto>",
+    "(let's|can we) have {t} (on|in|doing) <mode:cooling|heating|heat|cool|auto>",
+    "{t} (should|could|can) (be|go) (on|in) {mode} (mode|)",
+)
+_TEMPERATURE_EVERYDAY = (
+    "{temp} (for|on|in) {t} (please|)",
+    "(give|let) {t} (have|) {temp}",
+    "{t} (up|down) to {temp} (please|)",
+    "(can we|let's|could we) (have|get) {roomnp} (up|down) to {temp}",
+    "(i'd like|we'd like|i want) {roomnp} (at|on|to be) {temp}",
+)
+_BRIGHTNESS_EVERYDAY = (
+    "{pct} (across|on|for) (<scope:both>|<scope:all> (the|of the|)) {room} <device:lights|lamps|bulbs>",  # noqa: E501
+    "{pct} (across|on|for) <scope:both|all> (the|) <device:lights|lamps> {inroom}",
+    "{t} (as low as|right down to|as dim as|as high as|right up to|all the way to) {pct}",
+    "(take|bring|turn) {t} (as low as|right down to|all the way down to) {pct}",
+    "(just|only|about|roughly) {pct} (from|on|for) {t}",
+    "{pct} (should|would|will) do (for|on) {t}",
+    "(let's|can we) (try|have) {t} (at|on) {pct}",
+)
+_PERCENTAGE_EVERYDAY = (
+    "{speed} <attribute:speed> (for|on) {t} (please|)",
+    "{t} (on|at) {speed} <attribute:speed> (please|)",
+    "(run|spin|put) {t} (at|on) {speed} <attribute:speed>",
+    "{t} (going|running|spinning) (at|on) {speed}",
+)
+_OPEN_EVERYDAY = (
+    "(could|can|would|will) {t} (come|go) (open|up) (please|)",
+    f"({_APPRECIATE}|i want|i'd like|we'd like|i need|we need) {{t}} (opened|raised|pulled up"
+    "|drawn back|rolled up|open)",
+    "(get|put|wind|roll|run|crank) {t} out (please|)",
+    "(get|put|wind|roll) out {t}",
+    "let (the|some) (morning|daylight|sun|sunshine|light|day) in {t} (up|open) (please|)",
+    "let (the|some) (morning|daylight|sun|sunshine|light) into {roomnp} {t} (up|open)",
+    "{t} (up|open) (it's|) (morning|a lovely day|time to get up|sunny out|daylight)",
+    "{t} needs (opening|raising|pulling up)",
+    "(i|we) (want|need) to see (out|the garden|the view) {t} (up|open)",
+)
+_CLOSE_EVERYDAY = (
+    "{t} (down|closed|shut|across) for (her|his|the baby's|the|their) (nap|film|night|sleep|bedtime)",  # noqa: E501
+    "(draw|pull|close|bring) {t} (across|to|together)",
+    "{t} (across|to|together) (please|now|)",
+    "(could|can|would) {t} (come|go) (down|closed|across|to) (please|)",
+    f"({_APPRECIATE}|i want|i'd like|we'd like|i need|we need) {{t}} (closed|drawn|lowered|shut"
+    "|pulled down|down)",
+    "(bring|wind|pull|take|roll) {t} (in|back in) (please|)",
+    "keep the (sun|glare|heat|light|neighbours) out {t} (down|closed|across)",
+    "the sun's in my eyes {t} down",
+    "{t} needs (closing|lowering|drawing)",
+)
+_STOP_EVERYDAY = (
+    "(that's|that is) (far enough|enough|plenty|good|fine|grand) (on|with|for) {t}",
+    "(whoa|woah|hold it|hold on|wait|stop stop|oi) {t} (that's far enough|that'll do|right there"
+    "|stop there|enough|stop)",
+    "(whoa|woah|hold it|hold on|wait|that'll do) (stop|halt|freeze) {t}",
+    "{t} (that's far enough|that'll do|that's plenty|enough now|stop there)",
+    "(stop|halt|freeze) {t} (that's far enough|that'll do|there)",
+)
+_LOCK_EVERYDAY = (
+    "{t} (needs|need|wants|want) (locking|bolting|securing|locking up)",
+    "(we're|everyone's|we are) (all|) (in|home|back|inside) (lock|bolt|secure) {t}",
+    "(has|have) {t} been locked (lock|bolt) <anaphor:it|them> (please|)",
+)
+_UNLOCK_EVERYDAY = ("{t} (needs|need|wants|want) unlocking (now|please|)",)
+_SCENE_EVERYDAY = (
+    "(do|run|play|put on|start|give us) the {scene} (for {person}|{inroom}|please|)",
+    "{scene} (for|in) {roomnp} (please|)",
+    "(it's|time for) {whose} {scene}",
+    "(time for|let's have|can we have) (the|a bit of|some|) {scene} (please|)",
+    "{whose} (going down|off to bed|sleepy|asleep) (do|put on|start) the {scene}",
+)
+
+EVERYDAY_TEMPLATES: dict[str, dict[str, tuple[str, ...]]] = {
+    "turn_on": {
+        "light": _ON_EVERYDAY + _ON_LIGHT_EVERYDAY,
+        "switch": _ON_EVERYDAY + _ON_SWITCH_EVERYDAY,
+        "fan": _ON_EVERYDAY + _ON_FAN_EVERYDAY,
+        "media_player": _ON_EVERYDAY + _ON_MEDIA_EVERYDAY,
+        "climate": _ON_EVERYDAY + _ON_CLIMATE_EVERYDAY,
+    },
+    "turn_off": {
+        d: _OFF_EVERYDAY + (_OFF_LIGHT_EVERYDAY if d == "light" else ())
+        for d in ("light", "switch", "fan", "media_player", "climate")
+    },
+    "increase": {
+        "climate": _INCREASE_CLIMATE_EVERYDAY + _RELATIVE_UP_EVERYDAY,
+        "media_player": _INCREASE_MEDIA_EVERYDAY + _RELATIVE_UP_EVERYDAY,
+        "light": _RELATIVE_UP_EVERYDAY,
+        "fan": _RELATIVE_UP_EVERYDAY,
+    },
+    "decrease": {
+        "climate": _DECREASE_CLIMATE_EVERYDAY + _RELATIVE_EVERYDAY,
+        "media_player": _DECREASE_MEDIA_EVERYDAY + _RELATIVE_EVERYDAY,
+        "light": _RELATIVE_EVERYDAY,
+        "fan": _RELATIVE_EVERYDAY,
+    },
+    "set_mode": {"climate": _MODE_EVERYDAY},
+    "set_temperature": {"climate": _TEMPERATURE_EVERYDAY},
+    "set_brightness": {"light": _BRIGHTNESS_EVERYDAY},
+    "set_percentage": {"fan": _PERCENTAGE_EVERYDAY},
+    "open": {"cover": _OPEN_EVERYDAY},
+    "close": {"cover": _CLOSE_EVERYDAY},
+    "stop": {"cover": _STOP_EVERYDAY},
+    "lock": {"lock": _LOCK_EVERYDAY},
+    "unlock": {"lock": _UNLOCK_EVERYDAY},
+    "activate_scene": {"scene": _SCENE_EVERYDAY},
+}
+# How much of an intent's share the everyday family takes (the verb family has 6.0).
+EVERYDAY_WEIGHT: dict[str, float] = {
+    "turn_on": 3.0,
+    "turn_off": 2.5,
+    "increase": 2.5,
+    "decrease": 2.5,
+    "open": 2.0,
+    "close": 2.0,
+    "stop": 2.5,
+}
+EVERYDAY_DEFAULT_WEIGHT = 1.5
 
 COMMAND_TEMPLATES: dict[str, dict[str, tuple[str, ...]]] = {
     "turn_on": {
@@ -2053,9 +2405,14 @@ WHICH_ANSWERS: tuple[str, ...] = (
     "the {name} and the {name}",
     "not the {room} one the {room} one",
     "<scope:all> except the {room} one",
-    "(whichever|whatever|the one that) ('s|is) {inroom}",
-    "(whichever|the one) (is|'s) in {roomnp}",
-    "the (pair|two|lot) of them",
+    "(whichever's|whatever's|the one that's|whichever is|the one that is) {inroom}",
+    "(whichever|the one) is in {roomnp}",
+    "the <scope:pair|two|lot> of them",
+    "(the|) <scope:pair> (of them|please|then|)",
+    "{poss}",
+    "{poss} (not the {room}|please|one)",
+    "{poss} not {poss}",
+    "(oh|) the {name} (of course|obviously|silly|)",
     "<scope:both> (of them|) (please|then|)",
     "(it's|it is) the {room} one",
     "(i mean|i meant) the {name}",
@@ -2101,6 +2458,15 @@ REPEAT_TEMPLATES: tuple[str, ...] = (
     "again for the {room}",
     "repeat that for the {room}",
     "same again {inroom}",
+    "{roomnp} likewise",
+    "the {name} likewise",
+    "likewise (for|in|with) {roomnp}",
+    "likewise for the {name}",
+    "(and|) {roomnp} (the same|same again|the same please|same please)",
+    "(the same|same again|same) (for|in|with) {roomnp} (please|too|)",
+    "(same|ditto|likewise) (goes for|with) {roomnp}",
+    "{roomnp} (likewise|the same) (please|too|)",
+    "(now|then) {roomnp} (likewise|the same|too)",
 )
 # Intents that "and the bedroom too" can repeat, with the domain they were said of.
 REPEATABLE: dict[str, tuple[str, ...]] = {
@@ -2154,6 +2520,8 @@ ANAPHOR_TEMPLATES: dict[str, tuple[tuple[str, str], ...]] = {
         ("light", "brighten {ta} to {pct}"),
         ("light", "dim {ta}"),
         ("light", "set {ta} <attribute:brightness> to {pct}"),
+        ("light", "{pct} (on|for) {ta} (please|)"),
+        ("light", "(just|only) {pct} (on|for) {ta}"),
     ),
     "set_color": (
         ("light", "make {ta} {color}"),
@@ -2190,7 +2558,13 @@ ANAPHOR_TEMPLATES: dict[str, tuple[tuple[str, str], ...]] = {
         ("cover", "lower {ta}"),
         ("cover", "pull {ta} down"),
     ),
-    "stop": (("cover", "stop {ta}"), ("cover", "stop {ta} there"), ("media_player", "stop {ta}")),
+    "stop": (
+        ("cover", "stop {ta}"),
+        ("cover", "stop {ta} there"),
+        ("media_player", "stop {ta}"),
+        ("cover", "(whoa|hold it|hold on|wait) stop {ta} (there|right there|)"),
+        ("cover", "(that's|that is) far enough (stop|halt|hold) {ta}"),
+    ),
     "set_position": (
         ("cover", "set {ta} to {pos}"),
         ("cover", "open {ta} {pos}"),
@@ -2520,6 +2894,22 @@ OOD_SENTENCES: tuple[str, ...] = (
     "i'm a big fan of {artist}",
     "turn the page",
     "switch places with me",
+    # "cold", "hot", "sun", "dark", "bright" in another sense: remarks, not requests
+    "i think i'm (coming down with|getting|fighting off) a (cold|fever|chill)",
+    "(i've|she's|he's|the baby's|{person} has) (got|caught) a (cold|temperature|fever|chill)",
+    "(my|her|his) (tea|coffee|soup|dinner) (has gone|went|is) (cold|lukewarm)",
+    "(the|that) (sun|sunset|sunrise) (is|was) "
+    "(gorgeous|beautiful|lovely|stunning) (|tonight|today)",
+    "the sun is (setting|rising|coming up|going down) over the (hills|garden|sea|trees|rooftops)",
+    "what a (cold|hot|warm|freezing|boiling) (day|night|winter|summer|week) (|it's been)",
+    "it was (freezing|boiling|roasting|baking) at the (match|beach|park|station)",
+    "she gave me the cold shoulder",
+    "(that's|what) a (cool|hot|bright) (idea|car|song|kid)",
+    "(dark|white|milk) chocolate is my favourite",
+    "we (stayed out|played outside) until (dark|it got dark)",
+    "we're (up|off) bright and early tomorrow",
+    "the (kids|dog|cat) (love|loves) (the snow|the cold|the sun)",
+    "(i|we) (love|hate) (cold|hot|warm|sunny|dark) (mornings|evenings|weather|nights)",
     # gibberish and fragments
     "{gibberish}",
     "{gibberish} {gibberish}",
@@ -2579,6 +2969,11 @@ OOD_FILL: dict[str, tuple[str, ...]] = {
         "pick up the kids", "feed the cat", "pay the bills", "take my pills",
     ),
     "event": ("lunch with sam", "the dentist", "a meeting on friday", "the school play"),
+    "furn": (
+        "the dresser", "the sink", "the desk", "the table", "the bed", "the sofa", "the worktop",
+        "the cooker", "the stairs", "the mirror", "the piano", "the counter", "the armchair",
+        "the bookcase", "the hob", "the bath", "the easel", "the workbench", "my chair",
+    ),
     "place": ("pharmacy", "petrol station", "supermarket", "coffee shop", "hospital", "gym"),
 }  # fmt: skip
 
@@ -2603,6 +2998,9 @@ def all_template_phrases() -> tuple[str, ...]:
     phrases.extend(VALUE_ANSWERS)
     phrases.extend(WHICH_ANSWERS)
     phrases.extend(REPEAT_TEMPLATES)
+    for by_domain in EVERYDAY_TEMPLATES.values():
+        for templates in by_domain.values():
+            phrases.extend(templates)
     phrases.extend(OOD_SENTENCES)
     return tuple(dict.fromkeys(phrases))
 
