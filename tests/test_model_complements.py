@@ -20,12 +20,13 @@ from homebrain.config.loader import load_config
 from homebrain.dialogue.commands import fields_for
 from homebrain.home import Home
 from homebrain.models import DEFAULT_MODEL
-from homebrain.understanding.complements import complements
+from homebrain.understanding.complements import complements, relative_reading
 from homebrain.understanding.intent import OUT_OF_DOMAIN
 from homebrain.understanding.model_recogniser import ModelRecogniser
 from homebrain.understanding.model_runtime import load_model
 from homebrain.understanding.resolve import Resolver
 from homebrain.understanding.spans import SlotFiller
+from homebrain.understanding.tokenizer import words
 
 ALL_LIGHTS = [
     "light.bar_cart",
@@ -67,7 +68,10 @@ def targets(recogniser: ModelRecogniser, text: str, site: str = "parlour", **kw:
         # "every single light": the lights, not everything that switches
         ("every single light in the house on", ALL_LIGHTS),
         # "except"/"apart from", tagged or not, leaves the named one out
-        ("everything dark except the noguchi", [t for t in ALL_LIGHTS if t != "light.noguchi"]),
+        (
+            "lights off everywhere except the noguchi",
+            [t for t in ALL_LIGHTS if t != "light.noguchi"],
+        ),
         (
             "all the lights off apart from the noguchi",
             [t for t in ALL_LIGHTS if t != "light.noguchi"],
@@ -128,3 +132,36 @@ def test_a_mode_said_with_turn_on_is_the_climate_mode() -> None:
     entity = home().entities["climate.parlour"]
     assert fields_for("turn_on", entity, {"mode": "cool"}) == {"mode": "cool"}
     assert fields_for("turn_on", entity, {}) == {"mode": "heat"}
+
+
+@pytest.mark.parametrize(
+    ("intent", "slots", "text", "expected_intent", "expected_slots"),
+    [
+        # an amount after "by" with a direction word is a change, not a level
+        ("set_brightness", {"value": 25, "unit": "%", "ref": "it"}, "dim it by 25 percent",
+         "decrease", {"value": 25, "unit": "%", "ref": "it", "attribute": "set_brightness"}),
+        ("set_volume", {"value": 5, "name": "radio"}, "turn the radio up by five",
+         "increase", {"value": 5, "name": "radio", "attribute": "set_volume"}),
+        # a level stays a level
+        ("set_brightness", {"value": 25, "unit": "%", "ref": "it"}, "dim it to 25 percent",
+         "set_brightness", {"value": 25, "unit": "%", "ref": "it"}),
+        # "by" with no direction word: nothing to go on, left as the model said
+        ("set_volume", {"value": 5}, "volume by five", "set_volume", {"value": 5}),
+        # a relative change carries no colour temperature: "warm" is how it feels
+        ("increase", {"color_temp": 454, "ref": "it"}, "it's chilly, warm it up a bit",
+         "increase", {"ref": "it", "attribute": "set_temperature"}),
+        # ... but kelvin said outright stays
+        ("increase", {"color_temp": 370, "unit": "K"}, "warmer, 2700 kelvin",
+         "increase", {"color_temp": 370, "unit": "K"}),
+    ],
+)  # fmt: skip
+def test_relative_reading(
+    intent: str,
+    slots: dict[str, Any],
+    text: str,
+    expected_intent: str,
+    expected_slots: dict[str, Any],
+) -> None:
+    said = dict(slots)
+    assert relative_reading(intent, said, words(text)) == expected_intent
+    assert said == expected_slots

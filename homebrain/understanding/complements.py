@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+from homebrain.training.templates import RELATIVE_ATTRIBUTES  # plain data, no torch
 from homebrain.understanding import vocabulary as V
 from homebrain.understanding.gazetteer import DEVICE, ROOM
 from homebrain.understanding.model_runtime import Span
@@ -211,3 +212,50 @@ def _device_word(tokens: Sequence[str], free: Callable[[int, int], bool]) -> tup
             if known and free(start, start + size):
                 return start, start + size
     return None
+
+
+# "dim it by 25 percent": an amount after "by" is a change, not a level
+_SET_TO_CHANGE = frozenset(
+    {"set_brightness", "set_volume", "set_temperature", "set_percentage", "set_position"}
+)
+_DOWN_WORDS = frozenset(
+    {"dim", "down", "lower", "reduce", "decrease", "drop", "darker", "dimmer", "quieter",
+     "cooler", "colder", "less", "slower", "close"}
+)  # fmt: skip
+_UP_WORDS = frozenset(
+    {"up", "raise", "brighten", "increase", "more", "louder", "warmer", "hotter", "higher",
+     "boost", "brighter", "faster", "open"}
+)  # fmt: skip
+
+
+def relative_reading(intent: str, slots: dict[str, Any], tokens: Sequence[str]) -> str:
+    """The intent the words give a relative change, with ``slots`` brought into line.
+
+    "dim it by 25 percent" is a change of 25 points, not a level of 25, even when
+    the model heard a set_* intent: an amount right after "by" with a direction
+    word makes it increase/decrease of that attribute. And a relative change
+    carries no colour temperature: in "it's chilly, warm it up a bit" "warm" is
+    how it feels, so the attribute comes from the feeling words instead.
+    """
+    if intent in _SET_TO_CHANGE and "value" in slots and _amount_after_by(tokens):
+        said = set(tokens)
+        direction = "decrease" if said & _DOWN_WORDS else "increase" if said & _UP_WORDS else None
+        if direction is not None:
+            slots.setdefault("attribute", intent)
+            return direction
+    if intent in ("increase", "decrease") and "color_temp" in slots and slots.get("unit") != "K":
+        del slots["color_temp"]
+        if "attribute" not in slots:
+            for token in tokens:
+                attribute = V.ATTRIBUTES.get(RELATIVE_ATTRIBUTES.get(token, ""))
+                if attribute:
+                    slots["attribute"] = attribute
+                    break
+    return intent
+
+
+def _amount_after_by(tokens: Sequence[str]) -> bool:
+    for i, token in enumerate(tokens[:-1]):
+        if token == "by" and parse_quantities(list(tokens[i + 1 : i + 4]), loose=True):
+            return True
+    return False

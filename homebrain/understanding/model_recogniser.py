@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from homebrain.home import Home
-from homebrain.understanding.complements import complements, complete_value
+from homebrain.understanding.complements import complements, complete_value, relative_reading
 from homebrain.understanding.gazetteer import Gazetteer
 from homebrain.understanding.intent import OUT_OF_DOMAIN, Intent
 from homebrain.understanding.normalize import strip_markup
@@ -98,7 +98,8 @@ class ModelRecogniser:
             spans = complements(self.filler, spans, tokens, marks, prediction.intent)
             slots = self.filler.fill(spans, tokens)
             complete_value(prediction.intent, slots, spans, tokens)
-        return Intent(prediction.intent, slots, confidence, text)
+        intent = relative_reading(prediction.intent, slots, tokens)
+        return Intent(intent, slots, confidence, text)
 
 
 def _latin(word: str) -> str:
