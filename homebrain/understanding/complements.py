@@ -23,8 +23,8 @@ from homebrain.understanding import vocabulary as V
 from homebrain.understanding.gazetteer import DEVICE, ROOM
 from homebrain.understanding.model_runtime import Span
 from homebrain.understanding.normalize import clean
-from homebrain.understanding.numbers import parse_quantities
-from homebrain.understanding.spans import SlotFiller, SpanLike, free_quantity
+from homebrain.understanding.numbers import KELVIN, parse_quantities
+from homebrain.understanding.spans import SlotFiller, SpanLike, free_quantity, preset_percent
 
 
 def complements(
@@ -51,8 +51,8 @@ def complements(
     def free(start: int, end: int) -> bool:
         return not any(i in covered for i in range(start, end))
 
-    def add(kind: str, start: int, end: int) -> None:
-        extra.append(Span(kind, start, end, " ".join(tokens[start:end])))
+    def add(kind: str, start: int, end: int, text: str = "") -> None:
+        extra.append(Span(kind, start, end, text or " ".join(tokens[start:end])))
         covered.update(range(start, end))
 
     named = any(s.slot_type == "device" and filler.span_name(s, tokens) is not None for s in spans)
@@ -69,12 +69,11 @@ def complements(
     if not any(s.slot_type == "device" for s in (*spans, *extra)):
         found = _device_word(tokens, free)
         if found is not None:
-            add("device", *found)
             start, end = found
-            if tokens[start:end] == ["light"] and start and tokens[start - 1] in _MASS:
-                # "some light in the glass room": light as a mass noun is the room's
-                # lighting, every light there, not one to ask about
-                extra[-1] = Span("device", start, end, "lighting")
+            # "some light in the glass room": light as a mass noun is the room's
+            # lighting, every light there, not one to ask about
+            mass = tokens[start:end] == ["light"] and start and tokens[start - 1] in _MASS
+            add("device", start, end, "lighting" if mass else "")
     if (
         not named
         and intent not in ("increase", "decrease")
@@ -83,8 +82,7 @@ def complements(
         # "could the drapes come open": one device's own head noun, said alone
         for i, token in enumerate(tokens):
             if token in filler.head_words and free(i, i + 1):
-                extra.append(Span("device", i, i + 1, filler.head_words[token]))
-                covered.add(i)
+                add("device", i, i + 1, filler.head_words[token])
                 break
     devices = [s.start for s in (*spans, *extra) if s.slot_type == "device"]
     scoped = any(s.slot_type == "scope" for s in spans)
@@ -178,14 +176,9 @@ def _sensitive(filler: SlotFiller, phrase: str) -> bool:
 
 def _preset_in(tokens: Sequence[str], spans: Sequence[SpanLike]) -> int | None:
     """A percentage said as a word or phrase outside the tagged spans ("flat out", "medium")."""
-    taken = {i for s in spans for i in range(s.start, s.end)}
-    for size in (3, 2, 1):
-        for start in range(len(tokens) - size + 1):
-            if any(i in taken for i in range(start, start + size)):
-                continue
-            phrase = " ".join(tokens[start : start + size])
-            if phrase in V.PERCENT_WORDS:
-                return V.PERCENT_WORDS[phrase]
+    preset = preset_percent(tokens, {i for s in spans for i in range(s.start, s.end)})
+    if preset is not None:
+        return preset
     if _AS_FAR_AS.search(" ".join(tokens)):
         return 100
     return None
@@ -243,7 +236,7 @@ def relative_reading(intent: str, slots: dict[str, Any], tokens: Sequence[str]) 
         if direction is not None:
             slots.setdefault("attribute", intent)
             return direction
-    if intent in ("increase", "decrease") and "color_temp" in slots and slots.get("unit") != "K":
+    if intent in ("increase", "decrease") and "color_temp" in slots and slots.get("unit") != KELVIN:
         del slots["color_temp"]
         if "attribute" not in slots:
             for token in tokens:

@@ -95,8 +95,10 @@ class ModelRecogniser:
             return Intent(OUT_OF_DOMAIN, slots, confidence, text)
         if prediction.intent in INTENT_DOMAINS:
             # a device action the model was sure of: what it left untagged, the words still say
-            spans = complements(self.filler, spans, tokens, marks, prediction.intent)
-            slots = self.filler.fill(spans, tokens)
+            completed = complements(self.filler, spans, tokens, marks, prediction.intent)
+            if len(completed) > len(spans):  # filled again only when something was added
+                spans = completed
+                slots = self.filler.fill(spans, tokens)
             complete_value(prediction.intent, slots, spans, tokens)
         intent = relative_reading(prediction.intent, slots, tokens)
         return Intent(intent, slots, confidence, text)

@@ -9,7 +9,7 @@ them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any, Protocol
 
 from rapidfuzz import fuzz, process
@@ -45,20 +45,19 @@ class SlotFiller:
             for name in entity.names:
                 self.entity_names.setdefault(clean(name), name)
         # "the drapes" for "Velvet drapes": a name's last word, where it is one device's alone
-        owners: dict[str, set[str]] = {}
+        # (and that device is no lock or garage door)
+        owners: dict[str, dict[str, str]] = {}  # last word → {entity id: its first name so}
         for entity in home.entities.values():
             for name in entity.names:
-                head = clean(name).split()[-1:]
-                if head and not entity.sensitive:
-                    owners.setdefault(head[0], set()).add(entity.entity_id)
-                elif head:
-                    owners.setdefault(head[0], set()).update({entity.entity_id, "sensitive"})
+                words = clean(name).split()
+                if words:
+                    owners.setdefault(words[-1], {}).setdefault(entity.entity_id, name)
         self.head_words: dict[str, str] = {
-            word: next(
-                n for n in home.entities[next(iter(ids))].names if clean(n).split()[-1] == word
-            )
-            for word, ids in owners.items()
-            if len(ids) == 1 and word not in _NOT_HEADS and len(word) > 2
+            word: name
+            for word, named in owners.items()
+            if len(named) == 1 and word not in _NOT_HEADS and len(word) > 2
+            for entity_id, name in named.items()
+            if not home.entities[entity_id].sensitive
         }
         self.room_names: dict[str, str] = {}
         self.floors: dict[str, list[str]] = {}  # "upstairs" → the rooms on that floor
@@ -96,7 +95,8 @@ class SlotFiller:
         except_rooms: list[str] = []
         except_from = _except_cue(tokens)
         values: list[tuple[int, int | float, str | None]] = []  # (rank, value, unit)
-        quantities = parse_quantities(tokens, loose=True)
+        has_value = any(s.slot_type == "value" for s in spans)
+        quantities = parse_quantities(tokens, loose=True) if has_value else []
         for index, span in enumerate(spans):
             kind, text = span.slot_type, span.text
             left_out = slots.get("except") or (
@@ -236,16 +236,9 @@ class SlotFiller:
         found = parse_quantities(tokenize(text))
         if found and key not in V.PERCENT_WORDS:
             return (_WITH_UNIT if found[0].unit else _NUMBER, found[0].number, found[0].unit)
-        if key in V.PERCENT_WORDS:
-            return (_PRESET, V.PERCENT_WORDS[key], "%")
-        # "medium speed", "on full": the preset word inside a longer span
-        words = key.split()
-        for size in range(len(words) - 1, 0, -1):
-            for start in range(len(words) - size + 1):
-                phrase = " ".join(words[start : start + size])
-                if phrase in V.PERCENT_WORDS:
-                    return (_PRESET, V.PERCENT_WORDS[phrase], "%")
-        return None
+        # the preset word, alone or inside a longer span ("medium speed", "on full")
+        preset = preset_percent(key.split())
+        return None if preset is None else (_PRESET, preset, "%")
 
     def _color(self, text: str, slots: dict[str, Any]) -> None:
         key = clean(text)
@@ -326,6 +319,24 @@ def _widest(quantities: Sequence[Quantity], span: SpanLike) -> tuple[int, int | 
         wider = q.end - q.start > span.end - span.start
         if q.unit and wider and q.start <= span.start and span.end <= q.end:
             return (_WITH_UNIT, q.number, q.unit)
+    return None
+
+
+_PRESET_LONGEST = max(len(phrase.split()) for phrase in V.PERCENT_WORDS)
+
+
+def preset_percent(words: Sequence[str], taken: Collection[int] = ()) -> int | None:
+    """The percentage a preset word or phrase says ("medium", "flat out"), longest first.
+
+    Words at the positions in ``taken`` (tagged spans) are not read.
+    """
+    for size in range(min(_PRESET_LONGEST, len(words)), 0, -1):
+        for start in range(len(words) - size + 1):
+            if any(i in taken for i in range(start, start + size)):
+                continue
+            phrase = " ".join(words[start : start + size])
+            if phrase in V.PERCENT_WORDS:
+                return V.PERCENT_WORDS[phrase]
     return None
 
 
