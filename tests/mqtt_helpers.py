@@ -50,13 +50,32 @@ class Mosquitto:
         )
         self.proc: subprocess.Popen[bytes] | None = None
 
-    def start(self) -> None:
-        self.proc = subprocess.Popen(
-            [self.binary, "-c", str(self.conf)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        wait_port(self.port, up=True)
+    def start(self, timeout: float = 10.0) -> None:
+        """Start mosquitto and wait until it listens; start it again if it exits first.
+
+        On a restart the port can be briefly taken: a client reconnecting to a
+        closed loopback port in the ephemeral range can connect to itself (TCP
+        simultaneous open), and mosquitto, failing to bind, exits at once. The
+        client drops that connection within moments, so a second start binds.
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            self.proc = subprocess.Popen(
+                [self.binary, "-c", str(self.conf)],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            while self.proc.poll() is None and time.monotonic() < deadline:
+                try:
+                    with socket.create_connection((self.host, self.port), timeout=0.2):
+                        return
+                except OSError:
+                    time.sleep(0.05)
+            if self.proc.poll() is None or time.monotonic() >= deadline:
+                break
+            time.sleep(0.2)  # it exited: the port was taken; try again
+        self.stop()
+        raise TimeoutError(f"mosquitto on port {self.port} not up after {timeout}s")
 
     def stop(self) -> None:
         if self.proc is not None:
