@@ -629,6 +629,7 @@ def coffee_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
         learning_rate=1e-2,
         buckets=1024,
         dim=16,
+        hidden=8,
         max_len=16,
     )
     out = tmp_path_factory.mktemp("coffee") / "bundle"

@@ -15,6 +15,7 @@ from homebrain.understanding.gazetteer import (
     KEEP_SHARE,
     NONE,
     ROOM,
+    SCENE,
     Gazetteer,
     generic_phrases,
     training_marks,
@@ -63,6 +64,27 @@ def test_for_home_marks_names_aliases_rooms_and_floors() -> None:
         "glass",
         "room",
     ]
+
+
+def test_scene_names_have_their_own_mark() -> None:
+    home = Home.from_config(load_config(ROOT / "configs" / "eval_home.yaml").config)
+    gazetteer = Gazetteer.for_home(home)
+    # "fire up the X" reads the same for a scene and a device: only the mark tells
+    assert gazetteer.marks(words("fire up the lullaby")) == [NONE, NONE, NONE, SCENE]
+    assert gazetteer.marks(words("fire up the festoon")) == [NONE, NONE, NONE, DEVICE]
+    both = Gazetteer(devices=["movie night"], scenes=["movie night", "hygge"])
+    assert both.marks(words("movie night hygge")) == [DEVICE, DEVICE, SCENE]  # a device wins
+
+
+def test_training_marks_a_scene_example_as_scene() -> None:
+    tokens = words("run movie night in the den")
+    tags = ["O", "B-device", "I-device", "O", "O", "B-room"]
+    always = random.Random(0)
+    always.random = lambda: 0.0  # type: ignore[method-assign]  # keep every span
+    assert training_marks(tokens, tags, always, GENERIC, scene=True) == [
+        NONE, SCENE, SCENE, NONE, NONE, ROOM
+    ]  # fmt: skip
+    assert training_marks(tokens, tags, always, GENERIC)[1:3] == [DEVICE, DEVICE]
 
 
 def test_training_reads_spans_as_the_runtime_does() -> None:

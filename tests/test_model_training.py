@@ -39,6 +39,7 @@ from homebrain.understanding.model_runtime import (
     load_model,
     sha256_hex,
 )
+from homebrain.understanding.word_classes import load_word_classes
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +87,12 @@ def test_export_passes_parity_and_writes_a_complete_bundle(built: dict[str, Any]
     assert meta["model"]["quantization"] == "weight_only_wi8_afp32"
     assert meta["intents"] == list(labels.INTENTS)
     assert meta["tags"] == list(labels.TAGS)
-    assert meta["tokenizer"] == {"kind": "hashed-crc32", "buckets": 1024, "features": 5}
+    assert meta["tokenizer"] == {
+        "kind": "hashed-crc32",
+        "buckets": 1024,
+        "features": 7,
+        "word_classes": load_word_classes().digest,
+    }
     assert meta["max_len"] == TINY_MAX_LEN
     assert meta["vision"]["layout"] == list(labels.VISION_LAYOUT)
     assert meta["parity"]["int8_vs_torch"]["intent_agreement"] >= 0.99
@@ -229,7 +235,7 @@ def test_train_rejects_bad_input() -> None:
     train_set, val_set, _ = tiny_corpus(4)
     bad = [Example(["hello"], ["O"], "make_coffee")]
     with pytest.raises(ValueError, match="unknown intent"):
-        train(bad, val_set[:5], epochs=1, progress=False, buckets=64, dim=8)
+        train(bad, val_set[:5], epochs=1, progress=False, buckets=64, dim=8, hidden=4)
     with pytest.raises(ValueError, match="validation"):
         train(train_set[:5], [], epochs=1, progress=False)
     if not torch.cuda.is_available():

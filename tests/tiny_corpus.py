@@ -221,7 +221,9 @@ def build_tiny_bundle(out_dir: Path, seed: int = 0, progress: bool = False) -> d
         learning_rate=1e-2,
         buckets=TINY_BUCKETS,
         dim=TINY_DIM,
+        hidden=TINY_DIM // 2,
         max_len=TINY_MAX_LEN,
+        feature_dropout=0.2,
     )
     report = export_bundle(result, out_dir, val_set + test_set)
     return {"result": result, "report": report, "test": test_set, "val": val_set}

@@ -38,13 +38,19 @@ from homebrain.training.model import IntentModel
 from homebrain.understanding import labels
 from homebrain.understanding.gazetteer import generic_phrases, training_marks
 from homebrain.understanding.model_runtime import encode_context, encode_vision
-from homebrain.understanding.tokenizer import FEATURES_PER_TOKEN, GAZETTEER_FEATURES, Tokenizer
+from homebrain.understanding.tokenizer import (
+    FEATURES_PER_TOKEN,
+    GAZETTEER_FEATURES,
+    WORD_CLASS_FEATURES,
+    Tokenizer,
+)
 from homebrain.understanding.vocabulary import DEVICE_WORDS
 
 log = logging.getLogger(__name__)
 
 DEFAULT_BUCKETS = 8192
 DEFAULT_DIM = 48
+DEFAULT_HIDDEN = 64  # per GRU direction: wider than dim // 2 generalised better (BENCHMARKS)
 DEFAULT_MAX_LEN = 32
 IGNORE = -100  # tag target of padding positions
 
@@ -69,7 +75,8 @@ _GENERIC = generic_phrases(DEVICE_WORDS)  # once, not per example
 
 def example_marks(example: Example, position: int) -> list[str]:
     """The gazetteer marks ``encode_examples`` gives the example at ``position``."""
-    return training_marks(example.tokens, example.tags, random.Random(position), _GENERIC)
+    scene = example.intent == "activate_scene"
+    return training_marks(example.tokens, example.tags, random.Random(position), _GENERIC, scene)
 
 
 def encode_examples(
@@ -324,13 +331,14 @@ def train(
     buckets: int = DEFAULT_BUCKETS,
     max_len: int = DEFAULT_MAX_LEN,
     dim: int = DEFAULT_DIM,
-    hidden: int | None = None,
+    hidden: int | None = DEFAULT_HIDDEN,
     learning_rate: float = 3e-3,
     weight_decay: float = 1e-5,
     dropout: float = 0.1,
     feature_dropout: float = 0.1,
     min_delta: float = 1e-4,
     gazetteer: bool = True,
+    word_classes: bool = True,
     console: Console | None = None,
 ) -> TrainResult:
     """Train an IntentModel; early stopping on validation loss, best weights kept.
@@ -350,7 +358,12 @@ def train(
     intents = tuple(intents)
     slot_types = tuple(slot_types)
     tags = labels.bio_tags(slot_types)
-    tokenizer = Tokenizer(buckets, GAZETTEER_FEATURES if gazetteer else FEATURES_PER_TOKEN)
+    if word_classes and not gazetteer:
+        raise ValueError("word classes come with the gazetteer feature: set gazetteer too")
+    features = FEATURES_PER_TOKEN
+    if gazetteer:
+        features = WORD_CLASS_FEATURES if word_classes else GAZETTEER_FEATURES
+    tokenizer = Tokenizer(buckets, features)
 
     torch.manual_seed(seed)
     np.random.seed(seed % 2**32)

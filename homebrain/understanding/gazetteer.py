@@ -8,6 +8,9 @@ names it never saw, in phrasings it never saw, the way production NLU engines
 use lookup tables. The mark is a hint, not the answer: training drops it now
 and then (``training_marks``) so the model still tags names the home does not
 spell exactly (a misheard name, a name said differently).
+
+Scene names get a mark of their own: "fire up the festoon" and "fire up hygge"
+read alike, and only the home knows which name is a scene.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from homebrain.understanding.model_runtime import bio_spans
 from homebrain.understanding.tokenizer import words
 
 DEVICE = "device"
+SCENE = "scene"
 ROOM = "room"
 NONE = ""
 
@@ -28,13 +32,17 @@ KEEP_SHARE = 0.85
 
 
 class Gazetteer:
-    """Longest-match marking of token runs that spell a device name or a room name."""
+    """Longest-match marking of token runs that spell a device, scene or room name."""
 
-    def __init__(self, devices: Iterable[str] = (), rooms: Iterable[str] = ()) -> None:
+    def __init__(
+        self, devices: Iterable[str] = (), rooms: Iterable[str] = (), scenes: Iterable[str] = ()
+    ) -> None:
         self._phrases: dict[tuple[str, ...], str] = {}
         for text in rooms:
             self._add(text, ROOM)
-        for text in devices:  # a device name wins over a room of the same spelling
+        for text in scenes:
+            self._add(text, SCENE)
+        for text in devices:  # a device name wins over a room or scene of the same spelling
             self._add(text, DEVICE)
         self._longest = max((len(p) for p in self._phrases), default=0)
 
@@ -45,16 +53,17 @@ class Gazetteer:
 
     @classmethod
     def for_home(cls, home: Home) -> Gazetteer:
-        devices = [n for e in home.entities.values() for n in e.names]
+        devices = [n for e in home.entities.values() if e.domain != "scene" for n in e.names]
+        scenes = [n for e in home.entities.values() if e.domain == "scene" for n in e.names]
         rooms = [n for r in home.rooms.values() for n in (*r.names, r.id.replace("_", " "))]
         floors = [r.floor for r in home.rooms.values() if r.floor]
-        return cls(devices, [*rooms, *floors])
+        return cls(devices, [*rooms, *floors], scenes)
 
     def __len__(self) -> int:
         return len(self._phrases)
 
     def marks(self, tokens: Sequence[str]) -> list[str]:
-        """One mark per token: ``"device"``, ``"room"`` or ``""``."""
+        """One mark per token: ``"device"``, ``"scene"``, ``"room"`` or ``""``."""
         out = [NONE] * len(tokens)
         i = 0
         while i < len(tokens):
@@ -85,6 +94,7 @@ def training_marks(
     tags: Sequence[str],
     rng: random.Random,
     generic: Collection[tuple[str, ...]] = frozenset(),
+    scene: bool = False,
 ) -> list[str]:
     """The marks a home's gazetteer would give a generated example, now and then missing.
 
@@ -93,6 +103,7 @@ def training_marks(
     ``KEEP_SHARE``; marking then runs over the whole sentence as it does on the
     device, so the same words elsewhere in it are marked too. Spans are read
     from the tags as the device runtime reads the model's (``bio_spans``).
+    With ``scene`` (the example activates a scene) its names are scene names.
     """
     spans = bio_spans(tokens, tags)
     devices = [
@@ -105,4 +116,6 @@ def training_marks(
     rooms = [s.text for s in spans if s.slot_type == ROOM and rng.random() < KEEP_SHARE]
     if not devices and not rooms:
         return [NONE] * len(tokens)
+    if scene:
+        return Gazetteer(rooms=rooms, scenes=devices).marks(tokens)
     return Gazetteer(devices, rooms).marks(tokens)
