@@ -112,6 +112,34 @@ def test_remarks_stay_out_of_domain(recogniser: ModelRecogniser, text: str) -> N
     assert recogniser.recognise(text).name == OUT_OF_DOMAIN
 
 
+def test_a_word_of_one_devices_name_is_that_device() -> None:
+    heads = SlotFiller(home()).head_words
+    assert heads["dragonfly"] == "dragonfly lamp"  # a first word, not only the last
+    assert heads["trolley"] == "drinks trolley light"  # aliases count
+    assert "glass" not in heads  # "stained glass lamp", but also "glass room": a room's word
+    assert "juniper's" not in heads and "lamp" not in heads  # a room, a device word
+    assert "door" not in heads and "street" not in heads  # locks are never named so
+
+
+@pytest.mark.parametrize(
+    ("text", "marks", "added"),
+    [
+        ("turn the dragonfly off would you", {}, [("device", "dragonfly")]),
+        # "it" already says which device: "sun" of "sun sail" is only the weather here
+        ("turn it off, the sun's out", {"it": "anaphor"}, []),
+    ],
+)
+def test_name_words_only_when_nothing_says_which_device(
+    text: str, marks: dict[str, str], added: list[tuple[str, str]]
+) -> None:
+    filler = SlotFiller(home())
+    spans, tokens = spans_of(text, marks)
+    extra = [s for s in complements(filler, spans, tokens, [""] * len(tokens), "turn_off")]
+    assert [(s.slot_type, s.text) for s in extra if s not in spans] == [
+        (kind, filler.head_words[word]) for kind, word in added
+    ]
+
+
 def test_a_lock_name_is_never_added() -> None:
     filler = SlotFiller(home())
     spans, tokens = spans_of("lock the street door now", {})
@@ -145,6 +173,11 @@ def test_a_mode_said_with_turn_on_is_the_climate_mode() -> None:
         # a level stays a level
         ("set_brightness", {"value": 25, "unit": "%", "ref": "it"}, "dim it to 25 percent",
          "set_brightness", {"value": 25, "unit": "%", "ref": "it"}),
+        # a change "to" an amount ends there; "by" says how far
+        ("decrease", {"value": 30, "unit": "%", "name": "lamp"}, "drop the lamp to thirty percent",
+         "decrease", {"value": 30, "unit": "%", "name": "lamp", "to_level": True}),
+        ("increase", {"value": 2}, "up to the top by two", "increase", {"value": 2}),
+        ("decrease", {}, "down to earth", "decrease", {}),
         # "by" with no direction word: nothing to go on, left as the model said
         ("set_volume", {"value": 5}, "volume by five", "set_volume", {"value": 5}),
         # a relative change carries no colour temperature: "warm" is how it feels

@@ -56,6 +56,28 @@ TABLE: list[tuple[str, str, dict[str, Any], dict[str, Any], dict[str, Any]]] = [
     ("increase", "fan", {}, {"state": "on", "percentage": 40}, {"state": "on", "percentage": 50}),
     ("increase", "cover", {"value": 10}, {"position": 50}, {"position": 60}),
     ("decrease", "cover", {}, {"state": "open"}, {"position": 90}),
+    # "to" a level: where it ends, clamped and converted like any level
+    (
+        "decrease",
+        "light",
+        {"value": 30, "to_level": True},
+        {"state": "on", "brightness": 80},
+        {"state": "on", "brightness": 30},
+    ),
+    (
+        "increase",
+        "climate",
+        {"value": 40, "to_level": True},
+        {"temperature": 20},
+        {"temperature": 35},
+    ),
+    (
+        "increase",
+        "climate",
+        {"value": 68, "unit": FAHRENHEIT, "to_level": True},
+        {"temperature": 18},
+        {"temperature": 20},
+    ),
 ]
 
 

@@ -116,10 +116,35 @@ def test_everything_left_out_is_not_found() -> None:
     assert found.problem == NOT_FOUND and not found.targets
 
 
+def test_a_room_the_home_does_not_have_is_never_the_sites_room() -> None:
+    found = resolve(
+        "turn_on", "turn on the lights in the attic", {"lights": "device", "attic": "room"}
+    )
+    assert found.problem == NOT_FOUND and not found.targets and found.room == "attic"
+    # a name says which device, whatever room was misheard around it
+    named = resolve(
+        "turn_on", "the noguchi in the attic on", {"noguchi": "device", "attic": "room"}
+    )
+    assert named.targets == ["light.noguchi"]
+    # "it" points at a device; a stray room tag does not undo that
+    spans, tokens = spans_of("pause it, i need the loo", {"it": "anaphor", "loo": "room"})
+    slots = SlotFiller(home()).fill(spans, tokens)
+    intent = Intent("pause", slots, 0.9, "pause it, i need the loo")
+    referred = Resolver(home()).resolve(intent, "parlour", referents=["media_player.beamer"])
+    assert referred.targets == ["media_player.beamer"]
+    # "except" a room that does not exist is no room to go to
+    spans, tokens = spans_of(
+        "lights off except the attic", {"lights": "device", "except": "scope", "attic": "room"}
+    )
+    assert "unknown_room" not in SlotFiller(home()).fill(spans, tokens)
+
+
 def test_a_scene_is_only_ever_chosen_by_name() -> None:
     """A scene request with no scene named asks; it never starts the room's only scene."""
     found = resolve("activate_scene", "can dogs eat grapes", {})
     assert found.problem == NO_TARGET and not found.targets
+    in_a_room = resolve("activate_scene", "come and sit in the orangery", {"orangery": "room"})
+    assert in_a_room.problem == NO_TARGET and not in_a_room.targets
     named = resolve("activate_scene", "do the hygge thing", {"hygge": "device"})
     assert named.targets == ["scene.hygge"]
 

@@ -137,6 +137,8 @@ def relative_fields(
 
     A change past the end stops at it ("louder" at 100 stays 100) rather than
     being refused: people say "brighter" without knowing how bright it is.
+    With ``to_level`` ("drop the lamp to thirty percent") the value said is
+    where it ends, not how far it moves.
     """
     name = RELATIVE_FIELD.get(domain)
     if name is None:
@@ -151,6 +153,8 @@ def relative_fields(
             step = step * 5 / 9
     now = _current(domain, name, current, lo, hi)
     value = now + step if intent == "increase" else now - step
+    if slots.get("to_level") and slots.get("value") is not None:
+        value = _number(slots) if name == "temperature" else float(slots["value"])
     value = round(float(min(max(value, lo), hi)), 1)
     if value.is_integer():
         value = float(int(value))

@@ -26,6 +26,7 @@ from homebrain.home import Home
 from homebrain.messages import DeviceCommand
 from homebrain.turns import ACTION, ANSWER, ASK, REJECTED, UNKNOWN, Decision, TurnContext
 from homebrain.understanding import vocabulary as V
+from homebrain.understanding.holdback import LATER, NEGATED
 from homebrain.understanding.intent import OUT_OF_DOMAIN, Intent
 from homebrain.understanding.matcher import Matcher
 from homebrain.understanding.model_recogniser import DialogueState
@@ -72,7 +73,7 @@ _CARRIED_SLOTS = (*_VALUE_SLOTS, "attribute")
 # Words that make a bare target a repeat of the last command ("and the bedroom too",
 # "same for the hallway", "what about the kitchen"); see _sounds_elliptical.
 _ELLIPSIS_FIRST = frozenset({"and", "also", "same", "now", "then", "plus", "the", "in", "for"})
-_ELLIPSIS_ANY = frozenset({"too", "also", "same", "well", "ditto"})
+_ELLIPSIS_ANY = frozenset({"too", "also", "same", "well", "ditto", "likewise", "similarly"})
 # A device word for each kind, for a repeat that names only a room.
 _DOMAIN_WORD = {domain: kind for domain, kind in KIND_OF_DOMAIN.items()}
 _DOMAIN_WORD.update({"media_player": "media player", "climate": "thermostat"})
@@ -351,6 +352,10 @@ class DialogueManager:
         expired: bool,
     ) -> Decision:
         if intent.name == OUT_OF_DOMAIN:
+            held = intent.slots.get("held_back")
+            if held in (NEGATED, LATER):
+                # a command said but not wanted now: answered, nothing sent
+                return Decision(intent, [], self._say(f"held_back_{held}"), ANSWER)
             return Decision(intent, [], self._say("unknown"), UNKNOWN)
         if intent.name == "affirm":
             return Decision(

@@ -19,6 +19,8 @@ DEFAULTS: dict[str, str] = {
     "rejected_binary": "I can't read that.",
     "rejected_markup": "That looks like markup, not something said to me.",
     "not_sure": "Sorry, I'm not sure I understood. Please say that again.",
+    "held_back_negated": "Okay, I'll leave it.",
+    "held_back_later": "I can only do that now, not later. Say it again when you want it.",
     "expired": "Sorry, I stopped waiting for an answer. Please say the whole command again.",
     # conversation
     "ok": "Okay.",

@@ -20,7 +20,7 @@ from typing import Any
 
 from homebrain.training.templates import RELATIVE_ATTRIBUTES  # plain data, no torch
 from homebrain.understanding import vocabulary as V
-from homebrain.understanding.gazetteer import DEVICE, ROOM
+from homebrain.understanding.gazetteer import DEVICE, ROOM, SCENE
 from homebrain.understanding.model_runtime import Span
 from homebrain.understanding.normalize import clean
 from homebrain.understanding.numbers import KELVIN, parse_quantities
@@ -38,7 +38,8 @@ def complements(
 
     Meant for an utterance already recognised as a device action. Only exact
     evidence is added, and never over a tagged span: a home name the gazetteer
-    marks (when no tagged span names a device of the home), the last word of
+    marks (when no tagged span names a device of the home, or when the name is
+    an item of a list; a room tagged inside that name gives way), the last word of
     one device's name said alone ("the drapes" for "Velvet drapes"; not in a
     relative change, where "warmer" is no bottle warmer), a generic device word
     (when nothing device-like was tagged), "every"/"all" right before a device,
@@ -51,6 +52,11 @@ def complements(
     def free(start: int, end: int) -> bool:
         return not any(i in covered for i in range(start, end))
 
+    def free_of(start: int, end: int, allowed: Sequence[SpanLike]) -> bool:
+        """Free but for the ``allowed`` spans."""
+        mine = {i for s in allowed for i in range(s.start, s.end)}
+        return not any(i in covered and i not in mine for i in range(start, end))
+
     def add(kind: str, start: int, end: int, text: str = "") -> None:
         extra.append(Span(kind, start, end, text or " ".join(tokens[start:end])))
         covered.update(range(start, end))
@@ -58,12 +64,21 @@ def complements(
     named = any(s.slot_type == "device" and filler.span_name(s, tokens) is not None for s in spans)
     has_room = any(s.slot_type == "room" for s in spans)
     for start, end, mark in _runs(marks):
+        phrase = " ".join(tokens[start:end])
+        if mark in (DEVICE, SCENE) and not _sensitive(filler, phrase):
+            # "the kitchen light and the counter light": a home's name in a list is one of
+            # the targets even beside a tagged one, and a room tagged inside it is its word
+            inside = [s for s in spans if s.slot_type == "room" and start <= s.start < s.end <= end]
+            if (named and not _listed(tokens, start, end)) or not free_of(start, end, inside):
+                continue
+            spans = [s for s in spans if s not in inside]
+            covered.difference_update(i for s in inside for i in range(s.start, s.end))
+            has_room = any(s.slot_type == "room" for s in spans)
+            add("device", start, end)
+            continue
         if not free(start, end):
             continue
-        phrase = " ".join(tokens[start:end])
-        if mark == DEVICE and not named and not _sensitive(filler, phrase):
-            add("device", start, end)
-        elif mark == ROOM and not has_room:
+        if mark == ROOM and not has_room:
             add("room", start, end)
             has_room = True
     if not any(s.slot_type == "device" for s in (*spans, *extra)):
@@ -77,9 +92,9 @@ def complements(
     if (
         not named
         and intent not in ("increase", "decrease")
-        and not any(s.slot_type == "device" for s in (*spans, *extra))
+        and not any(s.slot_type in _DEVICE_LIKE for s in (*spans, *extra))
     ):
-        # "could the drapes come open": one device's own head noun, said alone
+        # "could the drapes come open": a word of one device's name, said alone
         for i, token in enumerate(tokens):
             if token in filler.head_words and free(i, i + 1):
                 add("device", i, i + 1, filler.head_words[token])
@@ -184,6 +199,22 @@ def _preset_in(tokens: Sequence[str], spans: Sequence[SpanLike]) -> int | None:
     return None
 
 
+# spans that already say which device: a name or device word, or "it"/"this" pointing at one
+_DEVICE_LIKE = frozenset({"device", "anaphor", "deixis"})
+
+
+def _listed(tokens: Sequence[str], start: int, end: int) -> bool:
+    """Whether tokens[start:end] is an item of a list: "and"/"or" right before or after it."""
+    before = start - 1
+    while before >= 0 and tokens[before] in ("the", "my", "our"):
+        before -= 1
+    after = tokens[end] if end < len(tokens) else ""
+    return (before >= 0 and tokens[before] in _JOINERS) or after in _JOINERS
+
+
+_JOINERS = frozenset({"and", "or", "plus", "also"})
+
+
 def _runs(marks: Sequence[str]) -> Iterator[tuple[int, int, str]]:
     """(start, end, mark) for each run of equal, non-empty gazetteer marks."""
     i = 0
@@ -191,7 +222,7 @@ def _runs(marks: Sequence[str]) -> Iterator[tuple[int, int, str]]:
         j = i
         while j < len(marks) and marks[j] == marks[i]:
             j += 1
-        if marks[i] in (DEVICE, ROOM):
+        if marks[i] in (DEVICE, SCENE, ROOM):
             yield i, j, marks[i]
         i = j
 
@@ -221,6 +252,45 @@ _UP_WORDS = frozenset(
 )  # fmt: skip
 
 
+# "set the heating", "I'd like to set the blinds": a level is coming, whatever the model heard
+_SET_VERBS = frozenset({"set", "adjust"})
+_STATE_WORDS = frozenset({"on", "off", "open", "closed", "shut", "up", "down", "scene", "mode"})
+_SET_OF_DOMAIN = {
+    "light": "set_brightness",
+    "climate": "set_temperature",
+    "cover": "set_position",
+    "fan": "set_percentage",
+    "media_player": "set_volume",
+}
+_LEVEL_SLOTS = ("value", "color", "color_temp", "mode", "attribute")
+
+
+def set_reading(
+    filler: SlotFiller, intent: str, slots: dict[str, Any], tokens: Sequence[str]
+) -> str:
+    """ "could you set the heating for me": a level to be asked for, not an on/off.
+
+    "set" with a device and nothing to set it to means a value is still to
+    come; the intent becomes that device's set_* one, so the dialogue asks for
+    the value instead of switching something ("set the lights on" stays on).
+    """
+    said = set(tokens)
+    if intent not in ("turn_on", "turn_off", "open", "close") or not said & _SET_VERBS:
+        return intent
+    if said & _STATE_WORDS or any(k in slots for k in _LEVEL_SLOTS):
+        return intent
+    domain = slots.get("domain")
+    if not domain and isinstance(slots.get("name"), str) and "names" not in slots:
+        domain = filler.name_domain(slots["name"])
+    return _SET_OF_DOMAIN.get(str(domain or ""), intent)
+
+
+# how much, said without an amount: a set_* intent with one of these and no value is a step
+_DEGREE_WORDS = frozenset(
+    {"more", "less", "further", "bit", "little", "touch", "slightly", "tad", "notch"}
+)
+
+
 def relative_reading(intent: str, slots: dict[str, Any], tokens: Sequence[str]) -> str:
     """The intent the words give a relative change, with ``slots`` brought into line.
 
@@ -228,27 +298,54 @@ def relative_reading(intent: str, slots: dict[str, Any], tokens: Sequence[str]) 
     the model heard a set_* intent: an amount right after "by" with a direction
     word makes it increase/decrease of that attribute. And a relative change
     carries no colour temperature: in "it's chilly, warm it up a bit" "warm" is
-    how it feels, so the attribute comes from the feeling words instead.
+    how it feels, so the attribute comes from the feeling words instead. An
+    amount after "to" in a change ("drop the lamp to thirty percent") is where
+    the change ends (``to_level``). A set_* intent aimed at something, with no
+    amount but a degree word ("open them a little more"), is a step that way.
     """
-    if intent in _SET_TO_CHANGE and "value" in slots and _amount_after_by(tokens):
-        said = set(tokens)
+    if (
+        intent in ("increase", "decrease")
+        and "value" in slots
+        and _amount_after("to", tokens)
+        and not _amount_after("by", tokens)
+    ):
+        slots["to_level"] = True
+    said = set(tokens)
+    aimed = any(slots.get(k) for k in (*_NAMED, "ref", "room"))
+    if intent in _SET_TO_CHANGE and "value" not in slots and aimed and said & _DEGREE_WORDS:
+        # "open them a little more", "the drapes open a bit": no level, a step
+        slots.setdefault("attribute", intent)
+        return "decrease" if said & (_DOWN_WORDS | {"less"}) else "increase"
+    if intent in _SET_TO_CHANGE and "value" in slots and _amount_after("by", tokens):
         direction = "decrease" if said & _DOWN_WORDS else "increase" if said & _UP_WORDS else None
         if direction is not None:
             slots.setdefault("attribute", intent)
             return direction
     if intent in ("increase", "decrease") and "color_temp" in slots and slots.get("unit") != KELVIN:
         del slots["color_temp"]
-        if "attribute" not in slots:
-            for token in tokens:
-                attribute = V.ATTRIBUTES.get(RELATIVE_ATTRIBUTES.get(token, ""))
-                if attribute:
-                    slots["attribute"] = attribute
-                    break
+        _attribute_from_words(slots, tokens)
+    elif intent in ("increase", "decrease") and not any(slots.get(k) for k in _ALREADY_AIMED):
+        # "it's chilly, warm it up a bit": what is felt says what to change
+        _attribute_from_words(slots, tokens)
     return intent
 
 
-def _amount_after_by(tokens: Sequence[str]) -> bool:
+_NAMED = ("name", "names", "device")
+_ALREADY_AIMED = (*_NAMED, "color_temp")  # "warmer, 2700 kelvin" stays a colour
+
+
+def _attribute_from_words(slots: dict[str, Any], tokens: Sequence[str]) -> None:
+    if "attribute" in slots:
+        return
+    for token in tokens:
+        attribute = V.ATTRIBUTES.get(RELATIVE_ATTRIBUTES.get(token, ""))
+        if attribute:
+            slots["attribute"] = attribute
+            return
+
+
+def _amount_after(word: str, tokens: Sequence[str]) -> bool:
     for i, token in enumerate(tokens[:-1]):
-        if token == "by" and parse_quantities(list(tokens[i + 1 : i + 4]), loose=True):
+        if token == word and parse_quantities(list(tokens[i + 1 : i + 4]), loose=True):
             return True
     return False

@@ -14,8 +14,14 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from homebrain.home import Home
-from homebrain.understanding.complements import complements, complete_value, relative_reading
+from homebrain.understanding.complements import (
+    complements,
+    complete_value,
+    relative_reading,
+    set_reading,
+)
 from homebrain.understanding.gazetteer import Gazetteer
+from homebrain.understanding.holdback import held_back
 from homebrain.understanding.intent import OUT_OF_DOMAIN, Intent
 from homebrain.understanding.normalize import strip_markup
 from homebrain.understanding.resolve import INTENT_DOMAINS
@@ -96,11 +102,17 @@ class ModelRecogniser:
         if prediction.intent in INTENT_DOMAINS:
             # a device action the model was sure of: what it left untagged, the words still say
             completed = complements(self.filler, spans, tokens, marks, prediction.intent)
-            if len(completed) > len(spans):  # filled again only when something was added
+            if list(completed) != list(spans):  # filled again only when something changed
                 spans = completed
                 slots = self.filler.fill(spans, tokens)
             complete_value(prediction.intent, slots, spans, tokens)
-        intent = relative_reading(prediction.intent, slots, tokens)
+            held = held_back(tokens, spans)
+            if held is not None:
+                # "leave the punkah alone", "the beamer on as soon as the match starts"
+                slots["held_back"] = held
+                return Intent(OUT_OF_DOMAIN, slots, confidence, text)
+        intent = set_reading(self.filler, prediction.intent, slots, tokens)
+        intent = relative_reading(intent, slots, tokens)
         return Intent(intent, slots, confidence, text)
 
 

@@ -157,6 +157,11 @@ class Resolver:
         group = bool(slots.get("plural") or slots.get("all"))
         if _says_here(slots) and site_room and not rooms and not names:
             rooms = [site_room]  # "in here": the room that heard it, not a referent
+        unknown_room = str(slots.get("unknown_room") or "")
+        if unknown_room and not rooms and not names and not slots.get("ref"):
+            # a room said that this home does not have: never the site's room instead
+            kind = str(slots.get("device") or "device")
+            return Resolution(problem=NOT_FOUND, kind=kind, room=unknown_room)
         pointed = self._pointed_kind(slots, rooms, names, allowed, pointing_at, referents)
         if names:
             found = self._by_names(names, rooms, group, allowed, site_room, slots)
@@ -298,6 +303,9 @@ class Resolver:
                 pool = own
             domains = {e.domain for e in pool}
             kind = KIND_OF_DOMAIN[next(iter(domains))] if len(domains) == 1 else "device"
+        if word is None and intent.name in _NAMED_ONLY:
+            # "Granny, come and sit in the orangery" heard as a scene: a room is no name
+            return Resolution(problem=NO_TARGET, kind=kind)
         if rooms:
             local = [e for e in pool if e.room in rooms]
             if not local:

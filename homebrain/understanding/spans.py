@@ -25,6 +25,7 @@ from homebrain.understanding.numbers import (
     parse_quantities,
     tokenize,
 )
+from homebrain.understanding.word_classes import load_word_classes
 
 
 class SpanLike(Protocol):
@@ -44,18 +45,28 @@ class SlotFiller:
         for entity in home.entities.values():
             for name in entity.names:
                 self.entity_names.setdefault(clean(name), name)
-        # "the drapes" for "Velvet drapes": a name's last word, where it is one device's alone
-        # (and that device is no lock or garage door)
-        owners: dict[str, dict[str, str]] = {}  # last word → {entity id: its first name so}
+        # "the drapes" for "Velvet drapes", "the dragonfly" for "Dragonfly lamp": a name's
+        # last word, or a rarer word of it, that is one device's alone (and that device is
+        # no lock or garage door); never a word of a room's name ("glass room", "Juniper's")
+        # and never a common word before the last ("the sun's out" says nothing of "Sun sail")
+        common = load_word_classes().common
+        owners: dict[str, dict[str, str]] = {}  # word → {entity id: its first name with it}
         for entity in home.entities.values():
             for name in entity.names:
                 words = clean(name).split()
-                if words:
-                    owners.setdefault(words[-1], {}).setdefault(entity.entity_id, name)
+                for i, word in enumerate(words):
+                    if i == len(words) - 1 or not common(word):
+                        owners.setdefault(word, {}).setdefault(entity.entity_id, name)
+        room_words = {
+            word
+            for room in home.rooms.values()
+            for name in (*room.names, room.id.replace("_", " "), room.floor or "")
+            for word in clean(name).split()
+        }
         self.head_words: dict[str, str] = {
             word: name
             for word, named in owners.items()
-            if len(named) == 1 and word not in _NOT_HEADS and len(word) > 2
+            if len(named) == 1 and word not in _NOT_HEADS | room_words and len(word) > 2
             for entity_id, name in named.items()
             if not home.entities[entity_id].sensitive
         }
@@ -79,6 +90,14 @@ class SlotFiller:
     def device_name(self, text: str) -> str | None:
         """The home's device name ``text`` says, tolerating ASR damage; None if none."""
         return self._match(text, self.entity_names)
+
+    def name_domain(self, name: str) -> str | None:
+        """The domain of the devices a home name says, when they all share one."""
+        key = clean(name)
+        domains = {
+            e.domain for e in self.home.entities.values() if key in {clean(n) for n in e.names}
+        }
+        return domains.pop() if len(domains) == 1 else None
 
     def span_name(self, span: SpanLike, tokens: Sequence[str]) -> str | None:
         """The home's device name a device span says, widened to the words around it."""
@@ -116,6 +135,9 @@ class SlotFiller:
                     slots.setdefault("floor", clean(text))
                 elif room is None and clean(text) in _WHOLE_HOME:
                     slots["whole_home"] = True
+                elif room is None and not left_out and clean(text):
+                    # "the lights in the attic" in a home with no attic: not the site's lights
+                    slots.setdefault("unknown_room", clean(text))
             elif kind == "value":
                 unit_text = _adjacent_unit(spans, index)
                 found = _widest(quantities, span) or self._value(f"{text} {unit_text}".strip())

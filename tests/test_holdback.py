@@ -1,0 +1,100 @@
+"""Commands said but not wanted now: negated, wondered about, or for later (and real ones)."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pytest
+from conftest import ROOT
+from test_spans import spans_of
+
+from homebrain.config.loader import load_config
+from homebrain.home import Home
+from homebrain.understanding.complements import set_reading
+from homebrain.understanding.holdback import LATER, NEGATED, held_back
+from homebrain.understanding.spans import SlotFiller
+
+CASES = [
+    # negated, forbidden or only wondered about, before the device is named
+    ("leave the punkah alone", {"punkah": "device"}, NEGATED),
+    ("no, leave the festoon lights as they are", {"festoon lights": "device"}, NEGATED),
+    ("don't turn the beamer on", {"beamer": "device"}, NEGATED),
+    ("nobody touch the wall stat", {"wall stat": "device"}, NEGATED),
+    ("hold off on the heating for now", {"heating": "device"}, NEGATED),
+    ("I'm wondering whether to switch the heating to auto", {"heating": "device"}, NEGATED),
+    ("should I open the drapes", {"drapes": "device"}, NEGATED),
+    ("don't turn it off", {"it": "anaphor"}, NEGATED),
+    # for later: homebrain has no schedules
+    ("could you dim the dragonfly lamp in about an hour", {"dragonfly lamp": "device"}, LATER),
+    ("switch the festoon on in twenty minutes", {"festoon": "device"}, LATER),
+    ("as soon as the match kicks off, turn the beamer on", {"beamer": "device"}, LATER),
+    ("on Saturday open the sun sail first thing", {"sun sail": "device"}, LATER),
+    ("put the radiogram on at 8 pm", {"radiogram": "device"}, LATER),
+    ("open the drapes tomorrow morning", {"drapes": "device"}, LATER),
+    # commands, reasons and all
+    ("turn the lamp off, I don't need it", {"lamp": "device"}, None),
+    ("no need for the bistro lights any more", {"bistro lights": "device"}, None),
+    ("we won't need the range cooker any more today", {"range cooker": "device"}, None),
+    ("we're up early tomorrow, lights off", {"lights": "device"}, None),
+    ("it's sundowner o'clock", {"sundowner": "device"}, None),
+    ("set the volume at 8", {"volume": "attribute"}, None),
+    ("leave the hall light on", {"hall light": "device"}, None),
+    ("turn the heating up, I can't feel my toes", {"heating": "device"}, None),
+]
+
+
+@pytest.mark.parametrize(("text", "marks", "expected"), CASES)
+def test_held_back(text: str, marks: dict[str, str], expected: str | None) -> None:
+    spans, tokens = spans_of(text, marks)
+    assert held_back(tokens, spans) == expected
+
+
+@cache
+def filler() -> SlotFiller:
+    return SlotFiller(Home.from_config(load_config(ROOT / "configs" / "demo.yaml").config))
+
+
+@pytest.mark.parametrize(
+    ("intent", "text", "slots", "expected"),
+    [
+        # "set" and a device with nothing to set it to: the level is still to come
+        ("turn_on", "could you set the heating for me", {"name": "heating"}, "set_temperature"),
+        ("close", "set the blinds to", {"name": "blinds"}, "set_position"),
+        ("turn_on", "set the lights", {"device": "lights", "domain": "light"}, "set_brightness"),
+        # ... but a state said, a value said or no "set" leaves the model's reading
+        ("turn_on", "set the lights on", {"device": "lights", "domain": "light"}, "turn_on"),
+        ("turn_on", "set the heating to heat", {"name": "heating", "mode": "heat"}, "turn_on"),
+        ("turn_on", "switch the heating on for me", {"name": "heating"}, "turn_on"),
+        ("activate_scene", "set the movie night scene", {"name": "movie night"}, "activate_scene"),
+    ],
+)
+def test_set_without_a_value_asks_for_one(
+    intent: str, text: str, slots: dict[str, str], expected: str
+) -> None:
+    assert set_reading(filler(), intent, dict(slots), text.split()) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "held", "response"),
+    [
+        ("leave the punkah alone", NEGATED, "Okay, I'll leave it."),
+        ("open the drapes in an hour", LATER, "I can only do that now, not later."),
+    ],
+)
+def test_the_shipped_model_holds_back_and_nothing_is_sent(
+    text: str, held: str, response: str
+) -> None:
+    """Through the real model and the dialogue: an answer, no command."""
+    from homebrain.dialogue.manager import DialogueManager, TurnContext
+    from homebrain.dialogue.responses import Responses
+    from homebrain.models import DEFAULT_MODEL
+    from homebrain.understanding.model_recogniser import ModelRecogniser
+    from homebrain.understanding.model_runtime import load_model
+
+    home = Home.from_config(load_config(ROOT / "configs" / "eval_home.yaml").config)
+    recogniser = ModelRecogniser(home, load_model(DEFAULT_MODEL))
+    intent = recogniser.recognise(text)
+    assert intent.name == "out_of_domain" and intent.slots["held_back"] == held
+    dm = DialogueManager(home, lambda _id: {}, Responses(), matcher=recogniser)
+    decision = dm.handle(text, TurnContext(site="parlour"))
+    assert decision.commands == [] and decision.response.startswith(response)
