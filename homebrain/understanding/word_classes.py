@@ -21,6 +21,7 @@ from functools import cache
 from pathlib import Path
 
 DEFAULT_TABLE = Path(__file__).parent / "data" / "word_classes.tsv.gz"
+COMMON = 10_000  # this many of the most frequent words are "common English"
 
 
 class WordClassError(ValueError):
@@ -31,12 +32,11 @@ class WordClassError(ValueError):
 class WordClasses:
     digest: str  # sha256 of the table's text (not of its gzip bytes), first 16 hex digits
     table: dict[str, tuple[int, int]] = field(repr=False)
-    ranks: dict[str, int] = field(repr=False, default_factory=dict)  # 0 = most frequent
+    frequent: frozenset[str] = field(repr=False, default=frozenset())  # the COMMON first
 
-    def common(self, word: str, top: int = 10_000) -> bool:
-        """Whether ``word`` is among the ``top`` most frequent English words of the table."""
-        rank = self.ranks.get(word)
-        return rank is not None and rank < top
+    def common(self, word: str) -> bool:
+        """Whether ``word`` is among the ``COMMON`` most frequent English words."""
+        return word in self.frequent
 
     def __call__(self, word: str) -> tuple[int, int] | None:
         """(coarse, fine) class of a lower-case word, or None when it has none."""
@@ -55,7 +55,7 @@ def load_word_classes(path: Path = DEFAULT_TABLE) -> WordClasses:
     except (OSError, EOFError, UnicodeDecodeError) as exc:
         raise WordClassError(f"word-class table {path} cannot be read: {exc}") from exc
     table: dict[str, tuple[int, int]] = {}
-    ranks: dict[str, int] = {}  # the table lists words most frequent first
+    frequent: list[str] = []  # the table lists words most frequent first
     for number, line in enumerate(text.splitlines(), 1):
         if not line or line.startswith("#"):
             continue
@@ -65,7 +65,9 @@ def load_word_classes(path: Path = DEFAULT_TABLE) -> WordClasses:
                 f"word-class table {path} line {number}: expected 'word<TAB>coarse<TAB>fine'"
             )
         table[parts[0]] = (int(parts[1]), int(parts[2]))
-        ranks.setdefault(parts[0], len(ranks))
+        if len(frequent) < COMMON:
+            frequent.append(parts[0])
     if not table:
         raise WordClassError(f"word-class table {path} holds no words")
-    return WordClasses(hashlib.sha256(text.encode()).hexdigest()[:16], table, ranks)
+    digest = hashlib.sha256(text.encode()).hexdigest()[:16]
+    return WordClasses(digest, table, frozenset(frequent))
