@@ -11,6 +11,7 @@ apt_packages=()
 if [ "$want_test" = 1 ]; then
   command -v mosquitto >/dev/null || [ -x /usr/sbin/mosquitto ] || apt_packages+=(mosquitto)
   command -v systemd-analyze >/dev/null || apt_packages+=(systemd)
+  command -v espeak-ng >/dev/null || apt_packages+=(espeak-ng)  # real speech for audio tests
 fi
 if [ "${#apt_packages[@]}" -gt 0 ]; then
   sudo=""
