@@ -1,0 +1,1 @@
+"""Speech recognition: pocketsphinx constrained by the home, and what it needs."""
