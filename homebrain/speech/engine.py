@@ -1,0 +1,37 @@
+"""What every speech recogniser gives and takes, and the registry the config names them by.
+
+An engine takes one utterance (16 kHz mono int16, from the endpointer) and
+returns a ``Transcript``; pocketsphinx is the embedded default, and others
+(faster-whisper, Vosk with a model directory the user provides) plug in here
+without being installed for the tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Transcript:
+    text: str  # lower-case words, "" when nothing was heard
+    confidence: float  # 0..1
+    alternatives: list[str] = field(default_factory=list)  # n-best after the first
+
+
+class AsrEngine(Protocol):
+    name: str
+
+    def transcribe(self, samples: np.ndarray) -> Transcript: ...
+
+
+def _pocketsphinx(*args: object, **kwargs: object) -> AsrEngine:
+    from homebrain.speech.pocketsphinx_engine import PocketsphinxEngine  # loads a model
+
+    return PocketsphinxEngine(*args, **kwargs)  # type: ignore[arg-type]
+
+
+ENGINES: dict[str, Callable[..., AsrEngine]] = {"pocketsphinx": _pocketsphinx}
