@@ -98,10 +98,6 @@ class Endpointer:
         self._speech = 0  # frames above the threshold in it
         self._silence = 0  # frames since the last speech frame
 
-    @property
-    def in_speech(self) -> bool:
-        return bool(self._frames)
-
     def feed(self, chunk: AudioChunk | np.ndarray) -> list[Utterance]:
         samples = chunk.samples if isinstance(chunk, AudioChunk) else chunk
         self._pending = np.concatenate([self._pending, samples.astype(np.int16)])

@@ -49,13 +49,13 @@ def complements(
     covered = {i for s in spans for i in range(s.start, s.end)}
     extra: list[SpanLike] = []
 
-    def free(start: int, end: int) -> bool:
-        return not any(i in covered for i in range(start, end))
-
     def free_of(start: int, end: int, allowed: Sequence[SpanLike]) -> bool:
         """Free but for the ``allowed`` spans."""
         mine = {i for s in allowed for i in range(s.start, s.end)}
         return not any(i in covered and i not in mine for i in range(start, end))
+
+    def free(start: int, end: int) -> bool:
+        return free_of(start, end, ())
 
     def add(kind: str, start: int, end: int, text: str = "") -> None:
         extra.append(Span(kind, start, end, text or " ".join(tokens[start:end])))

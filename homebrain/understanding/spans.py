@@ -42,9 +42,11 @@ class SlotFiller:
         self.home = home
         self.cutoff = fuzzy_cutoff
         self.entity_names: dict[str, str] = {}
+        self._name_domains: dict[str, set[str]] = {}  # clean name → domains of its devices
         for entity in home.entities.values():
             for name in entity.names:
                 self.entity_names.setdefault(clean(name), name)
+                self._name_domains.setdefault(clean(name), set()).add(entity.domain)
         # "the drapes" for "Velvet drapes", "the dragonfly" for "Dragonfly lamp": a name's
         # last word, or a rarer word of it, that is one device's alone (and that device is
         # no lock or garage door); never a word of a room's name ("glass room", "Juniper's")
@@ -93,11 +95,8 @@ class SlotFiller:
 
     def name_domain(self, name: str) -> str | None:
         """The domain of the devices a home name says, when they all share one."""
-        key = clean(name)
-        domains = {
-            e.domain for e in self.home.entities.values() if key in {clean(n) for n in e.names}
-        }
-        return domains.pop() if len(domains) == 1 else None
+        domains = self._name_domains.get(clean(name), set())
+        return next(iter(domains)) if len(domains) == 1 else None
 
     def span_name(self, span: SpanLike, tokens: Sequence[str]) -> str | None:
         """The home's device name a device span says, widened to the words around it."""
