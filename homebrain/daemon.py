@@ -25,7 +25,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from homebrain.actions.custom import ActionMessage
 from homebrain.config.loader import ConfigError, LoadedConfig, load_config
@@ -42,8 +42,13 @@ from homebrain.mqtt.topics import (
 )
 from homebrain.pipeline import Origin, Pipeline
 from homebrain.service.notify import Notifier
+from homebrain.speech.engine import Transcript
+from homebrain.speech.listener import Heard
 from homebrain.state.mirror import StateMirror
-from homebrain.turns import REJECTED, TurnContext, TurnResult
+from homebrain.turns import ASK, REJECTED, UNHEARD, TurnContext, TurnResult
+
+if TYPE_CHECKING:
+    from homebrain.speech.service import SpeechService
 
 log = logging.getLogger("homebrain.daemon")
 
@@ -52,7 +57,7 @@ MAX_TEXT_PAYLOAD = 64 * 1024
 
 @dataclass
 class _Event:
-    kind: str  # "text" | "hermes" | "state" | "reload" | "connected" | "failed"
+    kind: str  # "text" | "speech" | "hermes" | "state" | "reload" | "connected" | "failed"
     args: tuple[Any, ...]
     reply: Callable[[TurnResult], None] | None = None
 
@@ -123,6 +128,13 @@ class Daemon:
         self._threads: list[threading.Thread] = []
         self.reloads = 0
         self.turn_latencies: deque[float] = deque(maxlen=10_000)
+        # end of speech → turn published, in ms (``homebrain bench`` reads these)
+        self.speech_latencies: deque[float] = deque(maxlen=10_000)
+        self.speech: SpeechService | None = None
+        if loaded.config.speech.sources:
+            from homebrain.speech.service import SpeechService  # builds the recogniser
+
+            self.speech = SpeechService(loaded.config, loaded.path.parent, self._heard)
 
     # ---- wiring ----------------------------------------------------------
     @property
@@ -131,9 +143,25 @@ class Daemon:
 
     def _subscriptions(self) -> list[str]:
         extra = [HERMES_NLU_QUERY] if self.hermes_enabled else []
+        if self.speech is not None:
+            extra += [self.topics.audio(site) for site in sorted(self.speech.pushed)]
+            extra += [self.topics.listen(site) for site in self.speech.sites]
         return [self.topics.text_in, *extra, *self.mirror.subscriptions()]
 
+    def _heard(self, site: str, heard: Heard) -> None:
+        """From a listening thread: queue the utterance, in order with everything else."""
+        self.events.put(_Event("speech", (site, heard)))
+
     def _on_message(self, topic: str, payload: bytes, retained: bool) -> None:
+        if self.speech is not None and not retained:
+            audio_site = self.topics.site_of(topic, "audio")
+            if audio_site is not None:  # straight to its listener: the worker never waits on audio
+                self.speech.push_audio(audio_site, payload)
+                return
+            listen_site = self.topics.site_of(topic, "listen")
+            if listen_site is not None:
+                self.speech.open(listen_site, "push-to-talk")
+                return
         site = self.topics.site_of_text(topic)
         if site is not None:
             if not retained:  # a retained command is history, not a request
@@ -159,6 +187,8 @@ class Daemon:
             ready = threading.Event()
             self._spawn(lambda: run_simulator(self.loaded, self._sim_stop, ready), "simulator")
             ready.wait(10)
+        if self.speech is not None:
+            self.speech.start()
         devices = len(cfg.devices)
         self.notifier.ready(f"{devices} devices, broker {cfg.mqtt.host}:{cfg.mqtt.port}")
         log.info("homebrain ready: %d devices, %d sites", devices, len(cfg.sites))
@@ -194,6 +224,8 @@ class Daemon:
         self.notifier.stopping()
         self.stopping.set()
         self._sim_stop.set()
+        if self.speech is not None:
+            self.speech.stop()
         self.events.put(None)
         self.link.stop()
         if self.broker is not None:
@@ -221,6 +253,9 @@ class Daemon:
             result = self.handle_payload(site, payload)
             if event.reply is not None:
                 event.reply(result)
+        elif event.kind == "speech":
+            site, heard = event.args
+            self.handle_heard(site, heard)
         elif event.kind == "hermes":
             (payload,) = event.args
             self.handle_hermes_query(payload)
@@ -242,10 +277,49 @@ class Daemon:
             log.warning("[%s] rejected text payload (%d bytes): %s", site, len(payload), context)
         else:
             assert isinstance(context, TurnContext)
-            result = self.pipeline.handle_text(text, context)
+            heard = context.extra.pop("transcript", None)
+            if isinstance(heard, Transcript):  # a satellite's recogniser heard it
+                result = self.pipeline.handle_transcript(heard, context)
+            else:
+                result = self.pipeline.handle_text(text, context)
             self.turn_latencies.append(result.latency_ms)
         self._publish_turn(result)
         return result
+
+    def handle_heard(self, site: str, heard: Heard) -> TurnResult:
+        """An utterance from a listening thread: understood and answered like text.
+
+        Speech the recogniser was unsure of gets no spoken answer (the intent
+        topic still says it was ignored, for debugging); a question asked opens
+        the site's ears without the wake word.
+        """
+        self.sink.start_turn()
+        result = self.pipeline.handle_transcript(heard.transcript, TurnContext(site=site))
+        self.turn_latencies.append(result.latency_ms)
+        self._publish_turn(result, asr=heard)
+        self.speech_latencies.append((time.perf_counter() - heard.ended_at) * 1000)
+        if result.outcome == ASK and self.speech is not None:
+            self.speech.question_asked(site)
+        if result.outcome != UNHEARD:
+            self._speak(site, result.response)
+        return result
+
+    def _speak(self, site: str, text: str) -> None:
+        """The answer out loud (``speech.speak``), off the worker: synthesis takes a moment."""
+        cfg = self.loaded.config.speech.speak
+        if not cfg.enabled or not text:
+            return
+        from homebrain.speech.speak import Speaker
+
+        def publish(wav: bytes) -> None:
+            self.link.publish(MqttMessage(self.topics.speech(site), wav))
+
+        output = publish if cfg.output == "mqtt" else cfg.output
+        directory = cfg.directory
+        if directory is not None and not directory.is_absolute():
+            directory = self.loaded.path.parent / directory
+        speaker = Speaker(cfg.voice, output, cfg.command, directory)
+        threading.Thread(target=speaker.speak, args=(text,), name="speak", daemon=True).start()
 
     def handle_hermes_query(self, payload: bytes) -> TurnResult | None:
         """A hermes/nlu/query: the sentence of a Hermes client, handled like site text.
@@ -268,7 +342,12 @@ class Daemon:
         return result
 
     def _decode(self, site: str, payload: bytes) -> tuple[str | None, Any]:
-        """Plain UTF-8 text, or JSON {"text": ..., "pointing_at": ...}."""
+        """Plain UTF-8 text, or JSON {"text": ..., "pointing_at": ...}.
+
+        A recogniser elsewhere (`homebrain listen`, a satellite) adds
+        ``"confidence"`` (0-1, per word) and ``"alternatives"``: the turn is then
+        handled as speech, so an unsure hearing is ignored and a lock asks again.
+        """
         if len(payload) > MAX_TEXT_PAYLOAD:
             return None, "rejected_too_long"
         try:
@@ -285,11 +364,29 @@ class Daemon:
             if isinstance(data, dict) and isinstance(data.get("text"), str):
                 pointing = data.get("pointing_at")
                 context.pointing_at = pointing if isinstance(pointing, str) else None
+                confidence = data.get("confidence")
+                if isinstance(confidence, int | float) and not isinstance(confidence, bool):
+                    alternatives = data.get("alternatives")
+                    context.extra["transcript"] = Transcript(
+                        data["text"],
+                        min(max(float(confidence), 0.0), 1.0),
+                        [a for a in alternatives if isinstance(a, str)]
+                        if isinstance(alternatives, list)
+                        else [],
+                    )
                 return data["text"], context
         return raw, context
 
-    def _publish_turn(self, result: TurnResult, query: hermes.HermesQuery | None = None) -> None:
-        self.link.publish(MqttMessage(self.topics.response(result.site), result.response.encode()))
+    def _publish_turn(
+        self,
+        result: TurnResult,
+        query: hermes.HermesQuery | None = None,
+        asr: Heard | None = None,
+    ) -> None:
+        if result.outcome != UNHEARD:
+            self.link.publish(
+                MqttMessage(self.topics.response(result.site), result.response.encode())
+            )
         if self.hermes_enabled:
             self._publish_hermes(result, query)
         intent: dict[str, Any] = (
@@ -297,6 +394,14 @@ class Daemon:
         )
         intent.update(site=result.site, outcome=result.outcome)
         intent["commands"] = [{"entity_id": c.entity_id, **c.fields} for c in result.commands]
+        if asr is not None:
+            transcript = asr.transcript
+            intent["asr"] = {
+                "text": transcript.text,
+                "confidence": round(transcript.confidence, 4),
+                "alternatives": transcript.alternatives,
+                "seconds": round(asr.end - asr.start, 2),
+            }
         if self.sink.actions:
             intent["actions"] = [
                 {"topic": a.message.topic, "payload": a.payload} for a in self.sink.actions
@@ -362,6 +467,8 @@ class Daemon:
         self.loaded = loaded
         self.link.loaded = loaded
         self.mirror.configure(loaded)
+        if self.speech is not None:
+            self.speech.reload(loaded.config)  # the new names and sentences
         previous = self.pipeline
         self.pipeline = Pipeline(loaded, self.mirror, self.sink)
         # conversations go on across a reload where the home still has what they name

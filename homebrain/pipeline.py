@@ -24,8 +24,9 @@ from homebrain.dialogue.responses import Responses
 from homebrain.home import Home
 from homebrain.messages import DeviceCommand, MqttMessage
 from homebrain.profiles.base import ProfileError
+from homebrain.speech.engine import Transcript
 from homebrain.state.mirror import StateMirror
-from homebrain.turns import ACTION, ANSWER, TurnContext, TurnResult
+from homebrain.turns import ACTION, ANSWER, UNHEARD, TurnContext, TurnResult
 from homebrain.understanding.custom import CustomRecogniser, model_knows
 from homebrain.understanding.matcher import Matcher
 from homebrain.understanding.model_recogniser import ModelRecogniser
@@ -103,6 +104,33 @@ class Pipeline:
 
     def site_of(self, context: TurnContext) -> str:
         return context.site or self.home.default_site or "default"
+
+    def handle_transcript(
+        self, transcript: Transcript, context: TurnContext | None = None
+    ) -> TurnResult:
+        """A recognised utterance: like text, with the recogniser's confidence passed on.
+
+        An utterance the recogniser is unsure of is ignored without an answer: a
+        television in the room must not start conversations. Its confidence scales
+        the understanding's, so a lock is not moved on a doubtful hearing.
+        """
+        speech = self.loaded.config.speech
+        context = context or TurnContext()
+        site = self.site_of(context)
+        if not transcript.text or transcript.confidence < speech.min_confidence:
+            log.info(
+                "[%s] ignored what was heard: %r (confidence %.3f)",
+                site,
+                transcript.text,
+                transcript.confidence,
+            )
+            return TurnResult(transcript.text, site, None, "", [], UNHEARD)
+        extra = dict(context.extra)
+        extra["asr_confidence"] = min(1.0, transcript.confidence / speech.sure_above)
+        extra["asr_alternatives"] = list(transcript.alternatives)
+        return self.handle_text(
+            transcript.text, TurnContext(site=site, pointing_at=context.pointing_at, extra=extra)
+        )
 
     def handle_text(self, text: str, context: TurnContext | None = None) -> TurnResult:
         started = time.perf_counter()

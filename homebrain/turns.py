@@ -14,6 +14,7 @@ ASK = "ask"  # a question back, nothing sent
 ANSWER = "answer"  # a spoken answer (query, confirmation cancelled...), nothing sent
 UNKNOWN = "unknown"  # "I don't know that one", nothing sent
 REJECTED = "rejected"  # input refused (empty, too long, binary), nothing sent
+UNHEARD = "unheard"  # speech the recogniser was not sure of: ignored, nothing said back
 
 
 @dataclass

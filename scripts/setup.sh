@@ -12,6 +12,11 @@ if [ "$want_test" = 1 ]; then
   command -v mosquitto >/dev/null || [ -x /usr/sbin/mosquitto ] || apt_packages+=(mosquitto)
   command -v systemd-analyze >/dev/null || apt_packages+=(systemd)
   command -v espeak-ng >/dev/null || apt_packages+=(espeak-ng)  # real speech for audio tests
+  # a microphone without hardware: PulseAudio's null sink, recorded through PyAudio
+  command -v pulseaudio >/dev/null || apt_packages+=(pulseaudio)
+  command -v pactl >/dev/null || apt_packages+=(pulseaudio-utils)
+  [ -e /usr/share/alsa/alsa.conf.d/50-pulseaudio.conf ] || apt_packages+=(libasound2-plugins)
+  [ -e /usr/include/portaudio.h ] || apt_packages+=(portaudio19-dev gcc python3-dev)  # builds pyaudio
 fi
 if [ "${#apt_packages[@]}" -gt 0 ]; then
   sudo=""
@@ -30,7 +35,7 @@ stamp=.venv/.homebrain-installed
 extras=""
 # the tests train tiny models and export them to LiteRT: they need the train extra
 # (torch==2.13.0 CPU, litert-torch); the daemon alone never does
-[ "$want_test" = 1 ] && extras="[dev,train]"
+[ "$want_test" = 1 ] && extras="[dev,train,audio]"
 if [ ! -f "$stamp$extras" ] || [ pyproject.toml -nt "$stamp$extras" ]; then
   echo "==> installing homebrain$extras into .venv"
   log=$(mktemp)

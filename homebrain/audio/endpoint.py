@@ -98,6 +98,11 @@ class Endpointer:
         self._speech = 0  # frames above the threshold in it
         self._silence = 0  # frames since the last speech frame
 
+    @property
+    def in_utterance(self) -> bool:
+        """Speech has started and not yet ended (a wake-word gate keeps listening meanwhile)."""
+        return bool(self._frames)
+
     def feed(self, chunk: AudioChunk | np.ndarray) -> list[Utterance]:
         samples = chunk.samples if isinstance(chunk, AudioChunk) else chunk
         self._pending = np.concatenate([self._pending, samples.astype(np.int16)])

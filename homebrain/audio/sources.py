@@ -45,6 +45,29 @@ def _chunked(samples: np.ndarray, start: float, chunk_ms: int) -> Iterator[Audio
         yield AudioChunk(samples[offset : offset + size], start + offset / RATE)
 
 
+def read_wav(file: str | Path | BinaryIO, where: str) -> np.ndarray:
+    """A whole WAV (a path or an open binary stream) as 16 kHz mono int16; a broken one is named."""
+    try:
+        with wave.open(file if not isinstance(file, Path) else str(file), "rb") as wav:
+            fmt = PcmFormat(wav.getframerate(), wav.getsampwidth(), wav.getnchannels())
+            fmt.check(where)
+            expected = wav.getnframes()
+            data = wav.readframes(expected)
+    except FileNotFoundError as exc:
+        raise AudioFormatError(f"{where}: no such file") from exc
+    except (wave.Error, EOFError) as exc:
+        raise AudioFormatError(f"{where}: not a PCM WAV file we can read ({exc})") from exc
+    except OSError as exc:
+        raise AudioFormatError(f"{where}: cannot be read ({exc})") from exc
+    frames = len(data) // (fmt.width * fmt.channels)
+    if frames < expected:
+        # a cut-off file (a crashed recorder, a partial copy): say so rather than guess
+        raise AudioFormatError(
+            f"{where}: truncated, the header promises {expected} frames but {frames} are there"
+        )
+    return to_speech_pcm(data, fmt, where)
+
+
 class WavFileSource:
     """A WAV file: any rate, width or channel count; a broken file is named in the error."""
 
@@ -55,26 +78,7 @@ class WavFileSource:
 
     def read(self) -> np.ndarray:
         """The whole file as 16 kHz mono int16 (converted in one go: no seams)."""
-        where = str(self.path)
-        try:
-            with wave.open(str(self.path), "rb") as wav:
-                fmt = PcmFormat(wav.getframerate(), wav.getsampwidth(), wav.getnchannels())
-                fmt.check(where)
-                expected = wav.getnframes()
-                data = wav.readframes(expected)
-        except FileNotFoundError as exc:
-            raise AudioFormatError(f"{where}: no such file") from exc
-        except (wave.Error, EOFError) as exc:
-            raise AudioFormatError(f"{where}: not a PCM WAV file we can read ({exc})") from exc
-        except OSError as exc:
-            raise AudioFormatError(f"{where}: cannot be read ({exc})") from exc
-        frames = len(data) // (fmt.width * fmt.channels)
-        if frames < expected:
-            # a cut-off file (a crashed recorder, a partial copy): say so rather than guess
-            raise AudioFormatError(
-                f"{where}: truncated, the header promises {expected} frames but {frames} are there"
-            )
-        return to_speech_pcm(data, fmt, where)
+        return read_wav(self.path, str(self.path))
 
     def chunks(self) -> Iterator[AudioChunk]:
         yield from _chunked(self.read(), 0.0, self.chunk_ms)

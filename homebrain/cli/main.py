@@ -78,6 +78,33 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="print the understood intent as JSON too")
 
+    p = sub.add_parser(
+        "listen",
+        help="hear speech from a WAV file or stdin and print what was heard, understood, done",
+        description="Find the utterances in the audio (Silero VAD), recognise them with the "
+        "config's speech engine and send the words to the running daemon (devices move), or "
+        "with --dry-run understand them here against simulated devices.",
+    )
+    _config_arg(p)
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--wav", type=Path, help="a WAV file (any rate, width, channels)")
+    src.add_argument(
+        "--stdin", action="store_true", help="raw little-endian PCM on stdin (see --rate...)"
+    )
+    p.add_argument("--rate", type=int, default=16000, help="--stdin: sample rate (default 16000)")
+    p.add_argument("--channels", type=int, default=1, help="--stdin: channels (default 1)")
+    p.add_argument(
+        "--width", type=int, default=2, help="--stdin: bytes per sample, 1-4 (default 2)"
+    )
+    p.add_argument("--site", help="which site heard it (default: the config's default_site)")
+    p.add_argument(
+        "--dry-run", action="store_true", help="understand here, on simulated devices; send nothing"
+    )
+    p.add_argument(
+        "--timeout", type=float, default=5.0, help="seconds to wait for each answer (default 5)"
+    )
+    p.add_argument("--json", action="store_true", help="one JSON object per utterance")
+
     p = sub.add_parser("state", help="print every device's mirrored state")
     _config_arg(p)
     p.add_argument("--json", action="store_true", help="JSON instead of a table")
@@ -170,6 +197,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         from homebrain.cli.say import say
 
         return say(config, args.text, args.site, args.timeout, args.json)
+    if args.command == "listen":
+        from homebrain.audio.pcm import PcmFormat
+        from homebrain.cli.listen import listen
+
+        fmt = PcmFormat(args.rate, args.width, args.channels)
+        return listen(config, args.wav, fmt, args.site, args.dry_run, args.timeout, args.json)
     if args.command == "state":
         from homebrain.cli.state import show_state
 

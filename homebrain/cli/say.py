@@ -6,11 +6,13 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from homebrain.cli.client import BrokerUnreachable, Session
 from homebrain.cli.common import load_or_report
 from homebrain.home import Home
 from homebrain.mqtt.topics import Topics
+from homebrain.turns import UNHEARD
 
 
 def say(config: Path, text: str, site: str | None, timeout: float, as_json: bool) -> int:
@@ -27,28 +29,11 @@ def say(config: Path, text: str, site: str | None, timeout: float, as_json: bool
         print(f"{exc}\nIs `homebrain run` (or your broker) running?", file=sys.stderr)
         return 3
     with session:
-        status = _status(session, topics.status)
-        if status != "online":
-            print(
-                f"homebrain is not running (status: {status or 'never seen'} on {session.where})",
-                file=sys.stderr,
-            )
+        if not daemon_online(session, topics):
             return 1
-        session.publish(topics.text(site), text.encode())
-        response: str | None = None
-        intent: dict[str, object] | None = None
-        deadline = time.monotonic() + timeout
-        while (response is None or (as_json and intent is None)) and time.monotonic() < deadline:
-            msg = session.next(deadline - time.monotonic())
-            if msg is None:
-                break
-            if msg.topic == topics.response(site):
-                response = msg.payload.decode("utf-8", "replace")
-            elif msg.topic == topics.intent(site):
-                try:
-                    intent = json.loads(msg.payload)
-                except ValueError:
-                    intent = None
+        response, intent = exchange(
+            session, topics, site, text.encode(), timeout, want_intent=as_json
+        )
         if response is None:
             print(f"no answer from homebrain within {timeout:g}s", file=sys.stderr)
             return 1
@@ -56,6 +41,46 @@ def say(config: Path, text: str, site: str | None, timeout: float, as_json: bool
         if as_json and intent is not None:
             print(json.dumps(intent, indent=2))
         return 0
+
+
+def exchange(
+    session: Session,
+    topics: Topics,
+    site: str,
+    payload: bytes,
+    timeout: float,
+    want_intent: bool = True,
+) -> tuple[str | None, dict[str, Any] | None]:
+    """Publish one turn on the site's text topic; its (response, intent) from the daemon."""
+    session.publish(topics.text(site), payload)
+    response: str | None = None
+    intent: dict[str, Any] | None = None
+    deadline = time.monotonic() + timeout
+    while (response is None or (want_intent and intent is None)) and time.monotonic() < deadline:
+        msg = session.next(deadline - time.monotonic())
+        if msg is None:
+            break
+        if msg.topic == topics.response(site):
+            response = msg.payload.decode("utf-8", "replace")
+        elif msg.topic == topics.intent(site):
+            try:
+                intent = json.loads(msg.payload)
+            except ValueError:
+                intent = None
+            if isinstance(intent, dict) and intent.get("outcome") == UNHEARD:
+                break  # ignored speech gets no spoken answer
+    return response, intent
+
+
+def daemon_online(session: Session, topics: Topics) -> bool:
+    status = _status(session, topics.status)
+    if status != "online":
+        print(
+            f"homebrain is not running (status: {status or 'never seen'} on {session.where})",
+            file=sys.stderr,
+        )
+        return False
+    return True
 
 
 def _status(session: Session, topic: str) -> str | None:

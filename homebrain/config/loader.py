@@ -392,7 +392,59 @@ def _cross_check(
             entry, *rest = problem.loc
             at = raw_index["intents"][int(entry)] if raw_index else entry
             add(("intents", at, *rest), problem.message)
+    _check_speech(config, base, add)
     return problems
+
+
+def _check_speech(config: HomebrainConfig, base: Path, add: Any) -> None:
+    """Audio sources name a site and a file that exist, the engine and wake word are known."""
+    from homebrain.speech.engine import ENGINES  # late: the speech stage is optional
+
+    speech = config.speech
+    if speech.engine not in ENGINES:
+        add(
+            ("speech", "engine"),
+            f"{speech.engine!r} is not a speech engine" + _choices(speech.engine, sorted(ENGINES)),
+        )
+    sites = list(config.sites)
+    for i, source in enumerate(speech.sources):
+        loc: Loc = ("speech", "sources", i)
+        site = source.site or config.default_site
+        if site is None and sites:
+            add((*loc, "site"), f"which site hears it? expected one of: {', '.join(sites)}")
+        elif source.site is not None and sites and source.site not in sites:
+            add((*loc, "site"), f"{source.site!r} is not a site{_choices(source.site, sites)}")
+        if source.type in ("wav", "raw"):
+            if source.path is None:
+                add((*loc, "path"), f"a {source.type} source needs a path")
+            elif str(source.path) != "-":
+                file = source.path if source.path.is_absolute() else base / source.path
+                if not file.exists():
+                    add((*loc, "path"), f"{str(source.path)!r}: no such file")
+        if source.type == "raw" and source.width not in (1, 2, 3, 4):
+            add((*loc, "width"), f"{source.width}: expected 1, 2, 3 or 4 bytes per sample")
+        if source.type == "mic":
+            import importlib.util
+
+            if importlib.util.find_spec("pyaudio") is None:
+                add((*loc, "type"), "a microphone needs PyAudio: pip install 'homebrain[audio]'")
+    if speech.wake_word is not None:
+        from homebrain.audio.wakeword import WAKE_WORDS
+
+        model = speech.wake_word.model
+        if model not in WAKE_WORDS:
+            add(
+                ("speech", "wake_word", "model"),
+                f"{model!r} is not a wake word" + _choices(model, sorted(WAKE_WORDS)),
+            )
+    speak = speech.speak
+    if speak.output == "file" and speak.directory is None:
+        add(("speech", "speak", "directory"), "output file needs a directory for the WAVs")
+    if speak.output == "command" and not speak.command:
+        add(("speech", "speak", "command"), "output command needs a player, e.g. [aplay, -q]")
+    endpoint = speech.endpoint
+    if endpoint.max_utterance <= endpoint.min_speech:
+        add(("speech", "endpoint", "max_utterance"), "expected more than min_speech")
 
 
 def _profile_keys(profile: Any, device: DeviceConfig) -> list[str]:

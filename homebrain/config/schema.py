@@ -181,6 +181,97 @@ class IntentConfig(Strict):
         return [value] if isinstance(value, str) else value
 
 
+AUDIO_SOURCE_TYPES = ("wav", "raw", "mqtt", "mic")
+
+
+class EndpointConfig(Strict):
+    """When an utterance starts and ends (homebrain/audio/endpoint.py says how)."""
+
+    threshold: float = Field(0.5, gt=0, lt=1, description="speech probability that starts one")
+    min_speech: float = Field(0.25, ge=0, description="seconds; shorter sounds are ignored")
+    trailing_silence: float = Field(0.5, gt=0, description="seconds of quiet that end one")
+    max_utterance: float = Field(10.0, gt=0, description="seconds; longer is cut there")
+    pre_roll: float = Field(0.3, ge=0, description="seconds kept from before the start")
+
+
+class AudioSourceConfig(Strict):
+    """One stream of audio and the site (room) that hears it."""
+
+    type: str = Field(
+        description="wav (a file), raw (PCM from a file, FIFO or '-' for stdin), "
+        "mqtt (chunks on <prefix>/<site>/audio) or mic (PyAudio)"
+    )
+    site: str | None = Field(None, description="default: the default site")
+    path: Path | None = Field(None, description="wav and raw: the file, FIFO or '-'")
+    rate: int = Field(16000, ge=4000, le=384000, description="raw: samples per second")
+    channels: int = Field(1, ge=1, le=32, description="raw: channels")
+    width: int = Field(2, description="raw: bytes per sample (1, 2, 3 or 4)")
+    device: str | int | None = Field(None, description="mic: a device name (part of it) or index")
+
+    @field_validator("type")
+    @classmethod
+    def _type(cls, value: str) -> str:
+        if value not in AUDIO_SOURCE_TYPES:
+            raise ValueError(f"one of {', '.join(AUDIO_SOURCE_TYPES)}")
+        return value
+
+
+class WakeWordConfig(Strict):
+    model: str = Field(description="okay_nabu, hey_jarvis, hey_mycroft or alexa")
+    listen_window: float = Field(
+        8.0, gt=0, description="seconds after the wake word in which speech must start"
+    )
+
+
+class SpeakConfig(Strict):
+    """Answers out loud with espeak-ng (off by default)."""
+
+    enabled: bool = False
+    voice: str = Field("en-us", description="an espeak-ng voice, e.g. en-us or en-us+f2")
+    output: str = Field(
+        "mqtt", description="mqtt (a WAV on <prefix>/<site>/speech), command or file"
+    )
+    command: list[str] = Field(["aplay", "-q"], description="output command: the WAV player")
+    directory: Path | None = Field(None, description="output file: where WAVs are written")
+
+    @field_validator("output")
+    @classmethod
+    def _output(cls, value: str) -> str:
+        if value not in ("mqtt", "command", "file"):
+            raise ValueError("'mqtt', 'command' or 'file'")
+        return value
+
+
+class SpeechConfig(Strict):
+    """Audio in: sources, endpointing, wake word and the speech recogniser."""
+
+    engine: str = Field("pocketsphinx", description="the speech recogniser (see homebrain.speech)")
+    options: dict[str, Any] = Field({}, description="extra settings for the engine")
+    sentences: int = Field(
+        20_000, ge=100, le=500_000, description="corpus sentences its language model is built from"
+    )
+    min_confidence: float = Field(
+        0.2,
+        ge=0,
+        le=1,
+        description="recogniser confidence below which an utterance is ignored (not answered)",
+    )
+    sure_above: float = Field(
+        0.6,
+        gt=0,
+        le=1,
+        description="recogniser confidence counted as certain; below it a sensitive device "
+        "(a lock) asks to hear it again",
+    )
+    sources: list[AudioSourceConfig] = []
+    endpoint: EndpointConfig = EndpointConfig()
+    wake_word: WakeWordConfig | None = Field(None, description="default: no wake word")
+    listen_after_question: bool = Field(
+        True, description="after homebrain asks something, listen without the wake word"
+    )
+    speak: SpeakConfig = SpeakConfig()
+
+
 class HomebrainConfig(Strict):
     mqtt: MqttConfig = MqttConfig()
     rooms: dict[str, RoomConfig] = {}
@@ -192,6 +283,7 @@ class HomebrainConfig(Strict):
     dialogue: DialogueConfig = DialogueConfig()
     understanding: UnderstandingConfig = UnderstandingConfig()
     hermes: HermesConfig = HermesConfig()
+    speech: SpeechConfig = SpeechConfig()
     responses: dict[str, str] = {}
     intents: list[IntentConfig] = Field(
         [], description="custom intents: templates, slot values, an MQTT action"

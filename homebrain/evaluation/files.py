@@ -9,6 +9,7 @@ The format is a contract shared with outside tools::
       - say: "what's the weather like"
         expect: none                  # nothing may be commanded
       - audio: clips/lamp.wav         # instead of say (relative to the evaluation file)
+        transcript: turn on the lamp  # optional: what it says, for the word error rate
         expect: {intent: my_intent, slots: {name: value}}     # a custom intent
     dialogues:
       - name: heating needs a value
@@ -20,8 +21,10 @@ The format is a contract shared with outside tools::
 Extensions (none of which changes the meaning of a file written to the contract):
 an optional ``name`` on a test, a dialogue-level ``context`` that turns inherit,
 and ``wait: SECONDS`` on a dialogue turn (time passing before it is said, for
-question time-outs). Context keys other than ``site`` and ``pointing_at`` are
-passed to the pipeline in ``TurnContext.extra``.
+question time-outs), and ``transcript`` beside ``audio`` (the words the clip
+says: the word error rate is reported when it is given). Context keys other
+than ``site`` and ``pointing_at`` are passed to the pipeline in
+``TurnContext.extra``.
 
 YAML 1.1 reads a bare ``on``/``off``/``yes``/``no`` as a boolean; here they stay
 words, so ``{state: on}`` means the word "on" as the contract does. Only
@@ -49,8 +52,8 @@ NONE = "none"  # nothing may be commanded
 ASK = "ask"  # a question back, nothing commanded
 INTENT = "intent"  # {intent: name, slots: {...}}: a custom intent
 
-TEST_KEYS = ("name", "say", "audio", "context", "expect")
-TURN_KEYS = ("say", "audio", "context", "expect", "wait")
+TEST_KEYS = ("name", "say", "audio", "transcript", "context", "expect")
+TURN_KEYS = ("say", "audio", "transcript", "context", "expect", "wait")
 DIALOGUE_KEYS = ("name", "context", "turns")
 TOP_KEYS = ("tests", "dialogues")
 INTENT_KEYS = ("intent", "slots")
@@ -91,6 +94,7 @@ class SentenceTest:
     context: dict[str, Any]
     expect: Expectation
     name: str | None = None
+    transcript: str | None = None  # what an audio clip says, for the word error rate
 
     @property
     def where(self) -> str:
@@ -106,6 +110,7 @@ class DialogueTurn:
     context: dict[str, Any]
     expect: Expectation
     wait: float = 0.0
+    transcript: str | None = None  # what an audio clip says, for the word error rate
 
 
 @dataclass
@@ -248,7 +253,15 @@ class _Reader:
         if len(self.problems) > before or expect is None:
             return None
         return SentenceTest(
-            self.path, index, self.lines.line(loc), say, audio, context, expect, name
+            self.path,
+            index,
+            self.lines.line(loc),
+            say,
+            audio,
+            context,
+            expect,
+            name,
+            self.transcript(raw, loc, where),
         )
 
     def dialogue(self, raw: Any, index: int) -> Dialogue | None:
@@ -316,7 +329,31 @@ class _Reader:
         expect = self.expect(raw, loc, where)
         if len(self.problems) > before or expect is None:
             return None
-        return DialogueTurn(index, self.lines.line(loc), say, audio, context, expect, float(wait))
+        return DialogueTurn(
+            index,
+            self.lines.line(loc),
+            say,
+            audio,
+            context,
+            expect,
+            float(wait),
+            self.transcript(raw, loc, where),
+        )
+
+    def transcript(self, raw: dict[str, Any], loc: Loc, where: str) -> str | None:
+        """``transcript``: the words of an audio clip (only beside ``audio``)."""
+        if "transcript" not in raw:
+            return None
+        value = raw["transcript"]
+        if "audio" not in raw:
+            self.problem((*loc, "transcript"), where, "transcript: only for audio tests")
+        elif not isinstance(value, str):
+            self.problem(
+                (*loc, "transcript"), where, f"transcript: expected words, got {_kind(value)}"
+            )
+        else:
+            return value
+        return None
 
     def audio(self, raw: dict[str, Any], loc: Loc, where: str) -> Path | None:
         if "audio" not in raw:

@@ -34,8 +34,14 @@ Scoring (DESIGN.md's JSON keys):
   ran, sentences and dialogue turns alike (0 when none ran).
 
 With no sentences, ``exact_match`` and ``intent_accuracy`` are 1.0 (nothing
-failed). Audio tests cannot run until the speech stage exists: they count as
-sentences that failed, with that reason, and never as out-of-domain actions.
+failed).
+
+Audio tests (``audio:``) run through the daemon's own listener (Silero VAD,
+endpointing, the configured recogniser built for this home); every utterance
+found in the clip is a turn of the same session, and the last one is judged.
+Where tests give a ``transcript``, ``word_error_rate`` (an extension key) is
+the word-level edit distance over the reference words. A clip that cannot be
+read fails with the reason, and is never counted as an out-of-domain action.
 """
 
 from __future__ import annotations
@@ -44,9 +50,14 @@ import logging
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from rapidfuzz.distance import Levenshtein
+
 from homebrain.actions.custom import ActionMessage
+from homebrain.audio.pcm import AudioFormatError
+from homebrain.audio.sources import WavFileSource
 from homebrain.config.loader import LoadedConfig
 from homebrain.evaluation.files import (
     ASK,
@@ -62,13 +73,15 @@ from homebrain.evaluation.files import (
 )
 from homebrain.messages import DeviceCommand, MqttMessage
 from homebrain.pipeline import Origin, Pipeline
+from homebrain.speech.engine import Transcript
+from homebrain.speech.listener import Listener, endpoint_settings
+from homebrain.speech.sentences import spoken
 from homebrain.state.mirror import StateMirror
-from homebrain.turns import ACTION, TurnResult
+from homebrain.turns import ACTION, UNHEARD, TurnResult
 from homebrain.turns import ASK as ASK_OUTCOME
 
 log = logging.getLogger("homebrain.evaluation")
 
-AUDIO_UNSUPPORTED = "audio tests need the speech stage (not installed)"
 TURN_GAP_S = 1.0  # simulated seconds between two turns (plus a turn's `wait`)
 
 
@@ -139,6 +152,13 @@ class EvalSession:
         self.clock.advance(TURN_GAP_S + wait)
         self.sink.start_turn()
         return self.pipeline.handle_text(text, turn_context(context))
+
+    def hear(
+        self, transcript: Transcript, context: dict[str, Any], wait: float = 0.0
+    ) -> TurnResult:
+        self.clock.advance(TURN_GAP_S + wait)
+        self.sink.start_turn()
+        return self.pipeline.handle_transcript(transcript, turn_context(context))
 
 
 # --- judging one turn --------------------------------------------------------------------------
@@ -278,6 +298,8 @@ class TurnRecord:
     dialogue: str | None = None
     turn: int | None = None  # 1-based, in dialogues
     actions: list[ActionMessage] = field(default_factory=list)  # custom actions published
+    heard: list[str] | None = None  # audio: what the recogniser made of each utterance
+    reference: str | None = None  # audio: the clip's transcript, when the test gives it
 
     @property
     def ran(self) -> bool:
@@ -294,6 +316,8 @@ class TurnRecord:
             "slots": dict(intent.slots) if intent is not None else {},
             "response": self.result.response,
         }
+        if self.heard is not None:  # an extension key: audio tests
+            got["heard"] = self.heard
         if self.actions:  # an extension key: only when a custom action was published
             got["actions"] = [
                 {"topic": a.message.topic, "payload": a.payload} for a in self.actions
@@ -328,8 +352,11 @@ class Stats:
     dialogues: int = 0
     dialogues_passed: int = 0
     latencies: list[float] = field(default_factory=list)
+    words: int = 0  # reference words of audio tests with a transcript
+    word_errors: int = 0
 
     def add_sentence(self, record: TurnRecord) -> None:
+        self.add_words(record)
         self.sentences += 1
         self.exact += record.verdict.exact
         self.intent_ok += record.verdict.intent_ok
@@ -337,6 +364,13 @@ class Stats:
             self.ood += 1
             self.ood_acted += bool(record.commanded or record.actions)
         self.add_latency(record)
+
+    def add_words(self, record: TurnRecord) -> None:
+        if record.reference is None or record.heard is None:
+            return
+        reference = spoken(record.reference).split()
+        self.words += len(reference)
+        self.word_errors += int(Levenshtein.distance(reference, " ".join(record.heard).split()))
 
     def add_latency(self, record: TurnRecord) -> None:
         if record.result is not None:
@@ -351,12 +385,20 @@ class Stats:
         self.dialogues += other.dialogues
         self.dialogues_passed += other.dialogues_passed
         self.latencies.extend(other.latencies)
+        self.words += other.words
+        self.word_errors += other.word_errors
 
     @property
     def passed(self) -> bool:
         return self.exact == self.sentences and self.dialogues_passed == self.dialogues
 
     def to_json(self) -> dict[str, Any]:
+        out = self._contract_json()
+        if self.words:
+            out["word_error_rate"] = _ratio(self.word_errors, self.words, 0.0)
+        return out
+
+    def _contract_json(self) -> dict[str, Any]:
         return {
             "sentences": self.sentences,
             "exact_match": _ratio(self.exact, self.sentences, 1.0),
@@ -435,9 +477,22 @@ Progress = Callable[[int], None]  # called with how many items (sentences, dialo
 class EvalRunner:
     def __init__(self, loaded: LoadedConfig) -> None:
         self.loaded = loaded
+        self._listener: Listener | None = None
 
     def session(self) -> EvalSession:
         return EvalSession(self.loaded)
+
+    @property
+    def listener(self) -> Listener:
+        """The daemon's listener for this home, built at the first audio test (about a second)."""
+        if self._listener is None:
+            from homebrain.speech.build import build_engine
+
+            config = self.loaded.config
+            self._listener = Listener(
+                build_engine(config), endpoint_settings(config.speech.endpoint)
+            )
+        return self._listener
 
     def run(self, files: list[EvalFile], progress: Progress | None = None) -> EvalReport:
         return EvalReport([self.run_file(f, progress) for f in files])
@@ -459,6 +514,7 @@ class EvalRunner:
             stats.dialogues_passed += passed
             for record in turns:
                 stats.add_latency(record)
+                stats.add_words(record)
             records.extend(turns)
             dialogue_results.append((dialogue.name, passed))
             if progress is not None:
@@ -468,16 +524,22 @@ class EvalRunner:
     def run_test(self, test: SentenceTest) -> list[TurnRecord]:
         """Each sentence of a test on its own fresh session (alternatives of one command)."""
         where = test.where
+        file = str(test.file)
         if test.audio is not None:
             return [
-                self._audio_record(
-                    str(test.file), test.line, where, test.audio, test.context, test.expect
+                self._run_audio(
+                    self.session(),
+                    file,
+                    test.line,
+                    where,
+                    test.audio,
+                    test.context,
+                    test.expect,
+                    reference=test.transcript,
                 )
             ]
         return [
-            self._run_turn(
-                self.session(), str(test.file), test.line, where, text, test.context, test.expect
-            )
+            self._run_turn(self.session(), file, test.line, where, text, test.context, test.expect)
             for text in test.say
         ]
 
@@ -498,32 +560,56 @@ class EvalRunner:
         where = f"dialogues[{dialogue.index}] {dialogue.name!r}.turns[{turn.index}]"
         file = str(dialogue.file)
         if turn.audio is not None:
-            session.clock.advance(TURN_GAP_S + turn.wait)
-            return self._audio_record(file, turn.line, where, turn.audio, turn.context, turn.expect)
+            return self._run_audio(
+                session,
+                file,
+                turn.line,
+                where,
+                turn.audio,
+                turn.context,
+                turn.expect,
+                turn.wait,
+                turn.transcript,
+            )
         assert turn.say is not None
         return self._run_turn(
             session, file, turn.line, where, turn.say, turn.context, turn.expect, turn.wait
         )
 
-    @staticmethod
-    def _audio_record(
+    def _run_audio(
+        self,
+        session: EvalSession,
         file: str,
         line: int | None,
         where: str,
-        audio: Any,
+        audio: Path,
         context: dict[str, Any],
         expect: Expectation,
+        wait: float = 0.0,
+        reference: str | None = None,
     ) -> TurnRecord:
-        return TurnRecord(
-            file,
-            line,
-            where,
-            None,
-            str(audio),
-            context,
-            expect,
-            Verdict(False, False, AUDIO_UNSUPPORTED),
+        """Every utterance of the clip is a turn of ``session``; the last one is judged."""
+        record = TurnRecord(
+            file, line, where, None, str(audio), context, expect, Verdict(False, False)
         )
+        record.reference = reference
+        try:
+            heard = [h.transcript for h in self.listener.run(WavFileSource(audio).chunks())]
+        except AudioFormatError as exc:
+            record.verdict = Verdict(False, False, f"cannot read the audio: {exc}")
+            return record
+        record.heard = [t.text for t in heard]
+        results: list[TurnResult] = []
+        for i, transcript in enumerate(heard or [Transcript("", 0.0)]):
+            results.append(session.hear(transcript, context, wait if i == 0 else 0.0))
+        result = next((r for r in reversed(results) if r.outcome != UNHEARD), results[-1])
+        record.result = result
+        record.say = " / ".join(record.heard)
+        record.commanded = merged_commands(session.sink.commands)
+        record.actions = list(session.sink.actions)
+        record.messages = list(session.sink.messages)
+        record.verdict = judge(expect, result, record.commanded, record.actions)
+        return record
 
     @staticmethod
     def _run_turn(

@@ -42,10 +42,26 @@ class Topics:
     def intent(self, site: str) -> str:
         return f"{self.prefix}/{site}/intent"
 
+    def audio(self, site: str) -> str:
+        """Audio chunks from a satellite: raw 16 kHz mono s16le PCM, or a whole WAV."""
+        return f"{self.prefix}/{site}/audio"
+
+    def listen(self, site: str) -> str:
+        """Push-to-talk: listen now, without the wake word."""
+        return f"{self.prefix}/{site}/listen"
+
+    def speech(self, site: str) -> str:
+        """The spoken answer as a WAV (speech.speak.output: mqtt)."""
+        return f"{self.prefix}/{site}/speech"
+
+    def site_of(self, topic: str, leaf: str) -> str | None:
+        """('homebrain/kitchen/text', 'text') → 'kitchen'; another topic → None."""
+        head, tail = f"{self.prefix}/", f"/{leaf}"
+        if not topic.startswith(head) or not topic.endswith(tail):
+            return None
+        site = topic[len(head) : -len(tail)]
+        return site if site and "/" not in site else None
+
     def site_of_text(self, topic: str) -> str | None:
         """'homebrain/kitchen/text' → 'kitchen'; anything else → None."""
-        head = f"{self.prefix}/"
-        if not topic.startswith(head) or not topic.endswith("/text"):
-            return None
-        site = topic[len(head) : -len("/text")]
-        return site if site and "/" not in site else None
+        return self.site_of(topic, "text")

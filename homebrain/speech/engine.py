@@ -18,7 +18,7 @@ import numpy as np
 @dataclass(frozen=True)
 class Transcript:
     text: str  # lower-case words, "" when nothing was heard
-    confidence: float  # 0..1
+    confidence: float  # 0..1, per word: comparable between short and long sentences
     alternatives: list[str] = field(default_factory=list)  # n-best after the first
 
 

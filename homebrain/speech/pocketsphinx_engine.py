@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import logging
 import re
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -41,12 +43,19 @@ class PocketsphinxEngine:
 
     name = "pocketsphinx"
 
-    def __init__(self, sentences: Iterable[str], workdir: Path, names: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        sentences: Iterable[str],
+        workdir: Path | None = None,
+        names: Iterable[str] = (),
+        **options: Any,
+    ) -> None:
+        """``workdir`` keeps the language model and dictionary files (default: a temporary
+        directory, removed once the decoder has read them); ``options`` are pocketsphinx
+        settings (``lw``, ``beam``...) that override ours."""
         import pocketsphinx
-        from pocketsphinx.lm import ArpaBoLM
 
-        model_dir = Path(pocketsphinx.get_model_path()) / "en-us"
-        known = _cmudict(model_dir)
+        known = _cmudict(Path(pocketsphinx.get_model_path()) / "en-us")
         # the home's own name words are worth a pronunciation; a sentence with any other
         # word the dictionary lacks (a made-up name from the corpus) is left out
         wanted = {w for name in names for w in name.lower().split() if _WORD.match(w)}
@@ -67,7 +76,21 @@ class PocketsphinxEngine:
         )
         if not kept:
             raise ValueError("no sentence left to build a language model from")
-        workdir.mkdir(parents=True, exist_ok=True)
+        if workdir is None:
+            with tempfile.TemporaryDirectory(prefix="homebrain-asr-") as tmp:
+                self._load(kept, lexicon, Path(tmp), options)
+        else:
+            workdir.mkdir(parents=True, exist_ok=True)
+            self._load(kept, lexicon, workdir, options)
+        self._rng = np.random.default_rng(0)
+
+    def _load(
+        self, kept: list[str], lexicon: dict[str, str], workdir: Path, options: dict[str, Any]
+    ) -> None:
+        import pocketsphinx
+        from pocketsphinx.lm import ArpaBoLM
+
+        model_dir = Path(pocketsphinx.get_model_path()) / "en-us"
         arpa = workdir / "home.arpa"
         builder = ArpaBoLM(text="\n".join(kept), add_start=True)
         builder.compute()
@@ -84,8 +107,8 @@ class PocketsphinxEngine:
             dict=str(dictionary),
             bestpath=True,  # a word lattice: n-best and the posterior of the best path
             loglevel="FATAL",
+            **options,
         )
-        self._rng = np.random.default_rng(0)
 
     def transcribe(self, samples: np.ndarray) -> Transcript:
         """16 kHz mono int16 → the words heard, a confidence and n-best alternatives."""
@@ -100,7 +123,10 @@ class PocketsphinxEngine:
         best = decoder.hyp()
         if best is None or not best.hypstr.strip():
             return Transcript("", 0.0)
-        confidence = float(best.prob)  # the best path's posterior probability
+        # the best path's posterior, per word (its geometric mean): a whole-path posterior
+        # falls with every word, so a right ten-word order scored below a wrong two-word guess
+        words = max(1, len(best.hypstr.split()))
+        confidence = float(best.prob) ** (1.0 / words)
         alternatives: list[str] = []
         for hyp in decoder.nbest():
             text = hyp.hypstr.strip()

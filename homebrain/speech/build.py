@@ -1,0 +1,31 @@
+"""The configured speech recogniser for a home, built from its config.
+
+Separate from the engines so that each engine stays ignorant of configs: it
+takes sentences, names and options; this module knows where those come from.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from homebrain.config.schema import HomebrainConfig
+from homebrain.speech.engine import ENGINES, AsrEngine
+from homebrain.speech.sentences import home_names, language_sentences
+
+log = logging.getLogger("homebrain.speech")
+
+
+def build_engine(config: HomebrainConfig) -> AsrEngine:
+    """A recogniser that expects this home's sentences (about a second for pocketsphinx)."""
+    started = time.perf_counter()
+    speech = config.speech
+    sentences = language_sentences(config, size=speech.sentences)
+    engine = ENGINES[speech.engine](sentences, None, names=home_names(config), **speech.options)
+    log.info(
+        "speech recogniser %s ready in %.1f s (%d sentences)",
+        speech.engine,
+        time.perf_counter() - started,
+        len(sentences),
+    )
+    return engine
