@@ -74,10 +74,12 @@ def start_mosquitto(workdir: Path) -> tuple[subprocess.Popen[bytes], int]:
     raise RuntimeError("mosquitto did not start")
 
 
-def write_config(workdir: Path, port: int, source: dict[str, Any]) -> Path:
+def write_config(
+    workdir: Path, port: int, source: dict[str, Any], endpoint: dict[str, float] | None = None
+) -> Path:
     data = yaml.safe_load((ROOT / "configs" / "demo.yaml").read_text())
     data["mqtt"] = {"embedded": False, "host": "127.0.0.1", "port": port, "client_id": "bench"}
-    data["speech"] = {"sources": [{**source, "site": SITE}]}
+    data["speech"] = {"sources": [{**source, "site": SITE}], "endpoint": endpoint or {}}
     path = workdir / "home.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     return path
@@ -140,7 +142,7 @@ def command_sentences(count: int) -> list[str]:
     return said[:count]
 
 
-def run_latency(count: int, core: int) -> dict[str, Any]:
+def run_latency(count: int, core: int, trailing: float | None = None) -> dict[str, Any]:
     rng = np.random.default_rng(0)
     voices = VOICE_SETS["develop"]
     clips: list[np.ndarray] = []
@@ -156,7 +158,8 @@ def run_latency(count: int, core: int) -> dict[str, Any]:
     stream = np.concatenate(clips).astype("<i2")
     with tempfile.TemporaryDirectory() as tmp:
         broker, port = start_mosquitto(Path(tmp))
-        daemon = start_daemon(write_config(Path(tmp), port, {"type": "mqtt"}), core)
+        endpoint = {"trailing_silence": trailing} if trailing is not None else None
+        daemon = start_daemon(write_config(Path(tmp), port, {"type": "mqtt"}, endpoint), core)
         client = Client(port)
         try:
             if not client.online.wait(60):
@@ -194,6 +197,7 @@ def run_latency(count: int, core: int) -> dict[str, Any]:
         "p50_ms": round(statistics.median(latencies), 1) if latencies else None,
         "p99_ms": round(latencies[int(0.99 * (len(latencies) - 1))], 1) if latencies else None,
         "max_ms": round(latencies[-1], 1) if latencies else None,
+        "trailing_silence_s": trailing if trailing is not None else 0.5,
         "core": core,
     }
 
@@ -288,12 +292,13 @@ def main() -> int:
     p = sub.add_parser("latency", help="end of speech → intent on MQTT, in real time")
     p.add_argument("-n", type=int, default=40, help="commands (default 40)")
     p.add_argument("--core", type=int, default=0, help="CPU the daemon is pinned to")
+    p.add_argument("--trailing", type=float, help="speech.endpoint.trailing_silence (default 0.5)")
     p = sub.add_parser("soak", help="RSS, real-time factor and actions over non-command audio")
     p.add_argument("--minutes", type=float, default=60.0, help="audio minutes (default 60)")
     p.add_argument("--core", type=int, default=0, help="CPU the daemon is pinned to")
     args = parser.parse_args()
     if args.mode == "latency":
-        result = run_latency(args.n, args.core)
+        result = run_latency(args.n, args.core, args.trailing)
     else:
         result = run_soak(args.minutes, args.core)
     print(json.dumps(result, indent=1))

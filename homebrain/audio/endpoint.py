@@ -103,6 +103,16 @@ class Endpointer:
         """Speech has started and not yet ended (a wake-word gate keeps listening meanwhile)."""
         return bool(self._frames)
 
+    @property
+    def utterance_frames(self) -> int:
+        """Frames in the open utterance so far (pre-roll included)."""
+        return len(self._frames)
+
+    def utterance_audio(self, start: int = 0) -> np.ndarray:
+        """The open utterance's samples from frame ``start`` on, for decoding while it goes on."""
+        frames = self._frames[start:]
+        return np.concatenate(frames) if frames else np.zeros(0, dtype=np.int16)
+
     def feed(self, chunk: AudioChunk | np.ndarray) -> list[Utterance]:
         samples = chunk.samples if isinstance(chunk, AudioChunk) else chunk
         self._pending = np.concatenate([self._pending, samples.astype(np.int16)])

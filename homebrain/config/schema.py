@@ -254,10 +254,11 @@ class SpeechConfig(Strict):
         0.2,
         ge=0,
         le=1,
-        description="recogniser confidence below which an utterance is ignored (not answered)",
+        description="recogniser confidence (per word, 0-1) below which an utterance is "
+        "ignored (not answered)",
     )
     sure_above: float = Field(
-        0.6,
+        0.45,
         gt=0,
         le=1,
         description="recogniser confidence counted as certain; below it a sensitive device "

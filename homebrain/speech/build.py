@@ -16,11 +16,16 @@ from homebrain.speech.sentences import home_names, language_sentences
 log = logging.getLogger("homebrain.speech")
 
 
-def build_engine(config: HomebrainConfig) -> AsrEngine:
-    """A recogniser that expects this home's sentences (about a second for pocketsphinx)."""
+def build_engine(config: HomebrainConfig, sentences: list[str] | None = None) -> AsrEngine:
+    """A recogniser that expects this home's sentences (about a second for pocketsphinx).
+
+    ``sentences`` (``language_sentences``) can be given when several engines are built
+    for one config: one per listening source, since a decoder hears one stream.
+    """
     started = time.perf_counter()
     speech = config.speech
-    sentences = language_sentences(config, size=speech.sentences)
+    if sentences is None:
+        sentences = language_sentences(config, size=speech.sentences)
     engine = ENGINES[speech.engine](sentences, None, names=home_names(config), **speech.options)
     log.info(
         "speech recogniser %s ready in %.1f s (%d sentences)",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 
@@ -26,6 +26,20 @@ class AsrEngine(Protocol):
     name: str
 
     def transcribe(self, samples: np.ndarray) -> Transcript: ...
+
+
+@runtime_checkable
+class StreamingAsrEngine(AsrEngine, Protocol):
+    """An engine that can decode while the utterance goes on (the listener uses it when it
+    can), so that at the end of speech only the last frames are left to decode."""
+
+    def begin(self) -> None: ...
+
+    def feed(self, samples: np.ndarray) -> None: ...
+
+    def end(self) -> Transcript: ...
+
+    def abort(self) -> None: ...
 
 
 def _pocketsphinx(*args: object, **kwargs: object) -> AsrEngine:

@@ -8,17 +8,22 @@ audio reaches the endpointer at all; with none, everything does.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, cast
 
-import numpy as np
-
-from homebrain.audio.endpoint import Endpointer, EndpointSettings, Utterance, VoiceDetector
+from homebrain.audio.endpoint import (
+    FRAME,
+    Endpointer,
+    EndpointSettings,
+    Utterance,
+    VoiceDetector,
+)
 from homebrain.audio.sources import AudioChunk
 from homebrain.config.schema import EndpointConfig
-from homebrain.speech.engine import AsrEngine, Transcript
+from homebrain.speech.engine import AsrEngine, StreamingAsrEngine, Transcript
 
 
 class Gate(Protocol):
@@ -50,6 +55,16 @@ def endpoint_settings(config: EndpointConfig | None = None) -> EndpointSettings:
 
 
 class Listener:
+    """Gate → endpointer → recogniser for one stream.
+
+    With a streaming engine the utterance is decoded while it is spoken, so
+    the end of speech leaves only the trailing frames to decode; otherwise the
+    whole utterance is decoded at its end. An engine's first utterance is
+    decoded whole even so: pocketsphinx normalises live audio with a running
+    mean that starts from a default and learns it from the utterances it has
+    decoded (its first streamed one was often misheard).
+    """
+
     def __init__(
         self,
         engine: AsrEngine,
@@ -64,30 +79,72 @@ class Listener:
         self.engine = engine
         self.endpointer = Endpointer(detector, settings)
         self.gate = gate
+        self._next: AsrEngine | None = None  # a rebuilt engine, taken between utterances
+        self._lock = threading.Lock()
+        self._fed = 0  # frames of the open utterance the streaming engine has had
+        self._streaming = False
+        self._warm = False  # the engine has decoded an utterance
+
+    def swap_engine(self, engine: AsrEngine) -> None:
+        """Use ``engine`` from the next utterance on (a config reload rebuilt it)."""
+        with self._lock:
+            self._next = engine
 
     def feed(self, chunk: AudioChunk) -> list[Heard]:
         speaking = self.endpointer.in_utterance
         if self.gate is not None and not self.gate.feed(chunk, speaking=speaking):
             return []
-        return [self._recognise(u) for u in self.endpointer.feed(chunk)]
+        heard = [self._recognise(u) for u in self.endpointer.feed(chunk)]
+        self._stream()
+        return heard
 
     def flush(self) -> list[Heard]:
         """The stream ended: an utterance still open ends here."""
-        return [self._recognise(u) for u in self.endpointer.flush()]
+        heard = [self._recognise(u) for u in self.endpointer.flush()]
+        self._stream()
+        return heard
 
     def run(self, chunks: Iterable[AudioChunk]) -> Iterator[Heard]:
         for chunk in chunks:
             yield from self.feed(chunk)
         yield from self.flush()
 
-    def transcribe(self, samples: np.ndarray) -> Transcript:
-        """A whole clip that is known to be one utterance (no endpointing)."""
-        return self.engine.transcribe(samples)
+    def _stream(self) -> None:
+        """Keep a streaming engine up to date with the open utterance (or drop a blip)."""
+        endpointer = self.endpointer
+        if not endpointer.in_utterance:
+            if self._streaming:  # dropped as too short: no utterance came of it
+                cast(StreamingAsrEngine, self.engine).abort()
+                self._streaming = False
+            self._take_next()
+            return
+        if not self._streaming:
+            self._take_next()
+            if not self._warm or not isinstance(self.engine, StreamingAsrEngine):
+                return
+            self.engine.begin()
+            self._streaming, self._fed = True, 0
+        self.engine.feed(endpointer.utterance_audio(self._fed))
+        self._fed = endpointer.utterance_frames
+
+    def _take_next(self) -> None:
+        with self._lock:
+            if self._next is not None:
+                self.engine, self._next = self._next, None
+                self._warm = False
 
     def _recognise(self, utterance: Utterance) -> Heard:
         ended = time.perf_counter()
-        transcript = self.engine.transcribe(utterance.samples)
+        if self._streaming:
+            engine = cast(StreamingAsrEngine, self.engine)
+            engine.feed(utterance.samples[self._fed * FRAME :])
+            transcript = engine.end()
+            self._streaming = False
+        else:
+            self._take_next()
+            transcript = self.engine.transcribe(utterance.samples)
         decode_ms = (time.perf_counter() - ended) * 1000
+        self._warm = True
         if self.gate is not None:
             self.gate.utterance_done()
         return Heard(transcript, utterance.start, utterance.end, decode_ms, utterance.cut, ended)

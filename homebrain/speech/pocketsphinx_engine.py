@@ -110,16 +110,37 @@ class PocketsphinxEngine:
             **options,
         )
 
+    def _with_floor(self, samples: np.ndarray) -> bytes:
+        floor = self._rng.normal(0.0, NOISE_FLOOR_RMS, len(samples))
+        return np.clip(samples.astype(np.float64) + floor, -32768, 32767).astype(np.int16).tobytes()
+
     def transcribe(self, samples: np.ndarray) -> Transcript:
         """16 kHz mono int16 → the words heard, a confidence and n-best alternatives."""
         if len(samples) == 0:
             return Transcript("", 0.0)
-        floor = self._rng.normal(0.0, NOISE_FLOOR_RMS, len(samples))
-        audio = np.clip(samples.astype(np.float64) + floor, -32768, 32767).astype(np.int16)
         decoder = self._decoder
         decoder.start_utt()
-        decoder.process_raw(audio.tobytes(), full_utt=True)
+        decoder.process_raw(self._with_floor(samples), full_utt=True)
         decoder.end_utt()
+        return self._result()
+
+    # ---- streaming: decode while the utterance goes on -----------------------------
+    def begin(self) -> None:
+        self._decoder.start_utt()
+
+    def feed(self, samples: np.ndarray) -> None:
+        if len(samples):
+            self._decoder.process_raw(self._with_floor(samples), full_utt=False)
+
+    def end(self) -> Transcript:
+        self._decoder.end_utt()
+        return self._result()
+
+    def abort(self) -> None:
+        self._decoder.end_utt()  # a blip too short to be an utterance: nothing to keep
+
+    def _result(self) -> Transcript:
+        decoder = self._decoder
         best = decoder.hyp()
         if best is None or not best.hypstr.strip():
             return Transcript("", 0.0)

@@ -1,11 +1,12 @@
 """The daemon's ears: one listening thread per configured audio source.
 
 Each source (a WAV, a raw stream, a microphone, a satellite on MQTT) gets its
-own gate (wake word, push-to-talk, "listen again after a question") and
-endpointer; they share one recogniser, behind a lock, because a pocketsphinx
-decoder decodes one utterance at a time. What is heard goes to ``on_heard``
-(the daemon queues it for its worker, so turns stay in order with text ones).
-On a config reload the recogniser is rebuilt with the new home's names.
+own gate (wake word, push-to-talk, "listen again after a question"),
+endpointer and recogniser: a pocketsphinx decoder follows one stream, decoding
+while the speaker talks. The recognisers share the sentences they are built
+from. What is heard goes to ``on_heard`` (the daemon queues it for its worker,
+so turns stay in order with text ones). On a config reload the recognisers are
+rebuilt with the new home's names and taken up between utterances.
 """
 
 from __future__ import annotations
@@ -17,16 +18,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from homebrain.audio.configured import open_source
 from homebrain.audio.pcm import AudioFormatError
 from homebrain.audio.pushed import PushedSource
 from homebrain.audio.sources import AudioSource
 from homebrain.config.schema import AudioSourceConfig, HomebrainConfig
 from homebrain.speech.build import build_engine
-from homebrain.speech.engine import AsrEngine, Transcript
 from homebrain.speech.listener import Heard, Listener, endpoint_settings
+from homebrain.speech.sentences import language_sentences
 
 if TYPE_CHECKING:
     from homebrain.audio.wakeword import WakeGate  # pymicro-wakeword: only with a wake word
@@ -34,24 +33,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("homebrain.speech")
 
 OnHeard = Callable[[str, Heard], None]
-
-
-class SharedEngine:
-    """One recogniser for every listener, swapped whole on reload."""
-
-    name = "shared"
-
-    def __init__(self, engine: AsrEngine) -> None:
-        self.engine = engine
-        self._lock = threading.Lock()
-
-    def transcribe(self, samples: np.ndarray) -> Transcript:
-        with self._lock:
-            return self.engine.transcribe(samples)
-
-    def swap(self, engine: AsrEngine) -> None:
-        with self._lock:
-            self.engine = engine
 
 
 @dataclass
@@ -71,7 +52,7 @@ class SpeechService:
         self.config = config
         self.base = base
         self.on_heard = on_heard
-        self.engine = SharedEngine(build_engine(config))
+        self._sentences = language_sentences(config, size=config.speech.sentences)
         self.ears: list[Ear] = []
         self.pushed: dict[str, PushedSource] = {}  # site → its MQTT satellite stream
         self._stopping = threading.Event()
@@ -95,7 +76,8 @@ class SpeechService:
         else:
             source = open_source(entry, self.base)
         gate = self._gate()
-        listener = Listener(self.engine, endpoint_settings(self.config.speech.endpoint), gate=gate)
+        engine = build_engine(self.config, self._sentences)
+        listener = Listener(engine, endpoint_settings(self.config.speech.endpoint), gate=gate)
         return Ear(site, source, listener, gate)
 
     def _gate(self) -> WakeGate | None:
@@ -145,7 +127,9 @@ class SpeechService:
     def reload(self, config: HomebrainConfig) -> None:
         """New names, new sentences: rebuild the recogniser (sources stay as they are)."""
         self.config = config
-        self.engine.swap(build_engine(config))
+        self._sentences = language_sentences(config, size=config.speech.sentences)
+        for ear in self.ears:
+            ear.listener.swap_engine(build_engine(config, self._sentences))
 
     # ---- from MQTT and the dialogue -------------------------------------------------
     def push_audio(self, site: str, payload: bytes) -> bool:
