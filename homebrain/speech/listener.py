@@ -124,7 +124,7 @@ class Listener:
                 return
             self.engine.begin()
             self._streaming, self._fed = True, 0
-        self.engine.feed(endpointer.utterance_audio(self._fed))
+        cast(StreamingAsrEngine, self.engine).feed(endpointer.utterance_audio(self._fed))
         self._fed = endpointer.utterance_frames
 
     def _take_next(self) -> None:
