@@ -101,3 +101,14 @@ def test_a_blip_too_short_is_abandoned_and_a_new_engine_waits_for_the_next_one(
     assert listener.engine is engine  # taken between utterances, from the listening thread
     listener.feed(AudioChunk(quiet[:FRAME], 0.0))
     assert listener.engine is replacement
+
+
+def test_clipped_speech_and_endless_silence_are_handled(engine: Recording) -> None:
+    rng = np.random.default_rng(9)
+    said = utterance("open the blinds", Voice.parse("en-us"), rng).astype(np.float64)
+    clipped = np.clip(said * 8.0, -32768, 32767).astype(np.int16)  # a shouting, saturated mic
+    assert np.mean(np.abs(clipped) == 32767) > 0.01
+    silence = np.zeros(16000 * 60, dtype=np.int16)  # a minute of digital silence
+    heard = list(Listener(engine).run(chunks(np.concatenate([silence, clipped, silence]))))
+    assert len(heard) == 1  # the silence is no utterance; the shout is one
+    assert "blinds" in heard[0].text

@@ -189,3 +189,33 @@ def test_wake_word_push_to_talk_and_listening_after_a_question(
     heard = [json.loads(m.payload)["asr"]["text"] for m in recorder.on("homebrain/kitchen/intent")]
     assert heard == ["turn off the reading lamp", "set the heating", "twenty one degrees"]
     assert len(recorder.on("cmnd/reading_lamp/POWER")) == 1
+
+
+def test_a_reload_teaches_the_recogniser_new_names(
+    tmp_path: Path, mosquitto: Mosquitto, recorder: Recorder, running: list[Daemon]
+) -> None:
+    config = speech_config(tmp_path, mosquitto, [{"type": "mqtt", "site": "kitchen"}])
+    d = Daemon(load_config(config))
+    running.append(d)
+    d.start()
+    assert d.link.wait_connected(10)
+    assert wait_until(lambda: d.speech is not None and "kitchen" in d.speech.pushed)
+    data = yaml.safe_load(config.read_text())
+    data["devices"].append(
+        {
+            "id": "fan.punkah",
+            "name": "Punkah",
+            "room": "kitchen",
+            "profile": "zigbee2mqtt",
+            "friendly_name": "punkah",
+        }
+    )
+    config.write_text(yaml.safe_dump(data, sort_keys=False))
+    assert d.reload()
+    # "punkah" is in no dictionary: espeak-ng pronounced it for the rebuilt recogniser
+    stream(recorder, "homebrain/kitchen/audio", conversation("turn on the punkah"))
+    command = recorder.wait_for("zigbee2mqtt/punkah/set", timeout=30)
+    intent = json.loads(recorder.wait_for("homebrain/kitchen/intent").payload)
+    assert intent["asr"]["text"] == "turn on the punkah"
+    assert intent["commands"] == [{"entity_id": "fan.punkah", "state": "on"}]
+    assert json.loads(command.payload)  # the fan's own Zigbee2MQTT payload
