@@ -517,7 +517,13 @@ def run_daemon(config_path: Path, prompt: bool | None = None) -> int:
         return 2
     logging.getLogger().setLevel(loaded.config.log_level)
     use_prompt = sys.stdin.isatty() if prompt is None else prompt
-    daemon = Daemon(loaded, prompt=sys.stdin if use_prompt else None)
+    try:
+        # the speech stage opens its sources and builds its recogniser here: a missing
+        # microphone, engine package or model stops the start, before anything runs
+        daemon = Daemon(loaded, prompt=sys.stdin if use_prompt else None)
+    except Exception as exc:
+        print(f"{config_path}: cannot start: {exc}", file=sys.stderr)
+        return 2
     try:
         return daemon.run()
     except Exception as exc:

@@ -15,6 +15,10 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 
+class EngineError(RuntimeError):
+    """An engine that cannot start here (its package or model is missing): said at start-up."""
+
+
 @dataclass(frozen=True)
 class Transcript:
     text: str  # lower-case words, "" when nothing was heard
@@ -48,4 +52,10 @@ def _pocketsphinx(*args: object, **kwargs: object) -> AsrEngine:
     return PocketsphinxEngine(*args, **kwargs)  # type: ignore[arg-type]
 
 
-ENGINES: dict[str, Callable[..., AsrEngine]] = {"pocketsphinx": _pocketsphinx}
+def _vosk(*args: object, **kwargs: object) -> AsrEngine:
+    from homebrain.speech.vosk_engine import VoskEngine  # optional: the user installs vosk
+
+    return VoskEngine(*args, **kwargs)  # type: ignore[arg-type]
+
+
+ENGINES: dict[str, Callable[..., AsrEngine]] = {"pocketsphinx": _pocketsphinx, "vosk": _vosk}
