@@ -6,7 +6,6 @@ import io
 import json
 import sys
 import wave
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +13,6 @@ import pytest
 from mqtt_helpers import Recorder
 
 from homebrain.cli.main import main
-from homebrain.config.loader import load_config
 from homebrain.daemon import Daemon
 from homebrain.speech.synthesis import Voice, utterance
 
@@ -80,19 +78,10 @@ def test_bad_audio_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert "no such file" in capsys.readouterr().err
 
 
-@pytest.fixture
-def daemon_on(test_config: Path) -> Iterator[Daemon]:
-    d = Daemon(load_config(test_config))
-    d.start()
-    assert d.link.wait_connected(10)
-    yield d
-    d.stop()
-
-
 def test_through_the_running_daemon(
     tmp_path: Path,
     test_config: Path,
-    daemon_on: Daemon,
+    daemon: Daemon,
     recorder: Recorder,
     capsys: pytest.CaptureFixture[str],
 ) -> None:

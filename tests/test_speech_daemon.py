@@ -40,6 +40,14 @@ def conversation(*turns: str, gap: float = 1.5) -> np.ndarray:
     return np.concatenate(parts).astype(np.int16)
 
 
+def stream(recorder: Recorder, topic: str, samples: np.ndarray) -> None:
+    """Audio in 100 ms pieces, as a satellite streams it."""
+    raw = samples.astype("<i2").tobytes()
+    step = 16000 * 2 // 10
+    for offset in range(0, len(raw), step):
+        recorder.publish(topic, raw[offset : offset + step])
+
+
 def speech_config(
     tmp_path: Path, broker: Mosquitto, sources: list[dict[str, object]], **speech: object
 ) -> Path:
@@ -48,6 +56,15 @@ def speech_config(
     data["speech"] = {"sources": sources, "sentences": 6000, **speech}
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     return path
+
+
+def started(config: Path, running: list[Daemon]) -> Daemon:
+    """The daemon on ``config``, connected; stopped by the ``running`` fixture."""
+    d = Daemon(load_config(config))
+    running.append(d)
+    d.start()
+    assert d.link.wait_connected(10)
+    return d
 
 
 @pytest.fixture
@@ -63,10 +80,7 @@ def test_a_two_turn_wav_sets_the_thermostat(
 ) -> None:
     wav = write_wav(tmp_path / "talk.wav", conversation("set the heating", "twenty one degrees"))
     config = speech_config(tmp_path, mosquitto, [{"type": "wav", "path": str(wav)}])
-    d = Daemon(load_config(config))
-    running.append(d)
-    d.start()
-    assert d.link.wait_connected(10)
+    d = started(config, running)
     asked = recorder.wait_for("homebrain/living_room/intent", timeout=30)
     first = json.loads(asked.payload)
     assert first["asr"]["text"] == "set the heating" and first["outcome"] == "ask"
@@ -94,18 +108,11 @@ def test_a_satellite_streams_audio_over_mqtt(
         [{"type": "mqtt", "site": "kitchen"}],
         speak={"enabled": True, "output": "mqtt"},
     )
-    d = Daemon(load_config(config))
-    running.append(d)
-    d.start()
-    assert d.link.wait_connected(10)
+    d = started(config, running)
     assert wait_until(lambda: d.speech is not None and "kitchen" in d.speech.pushed)
     # a broken payload is logged and skipped; the stream goes on
     recorder.publish("homebrain/kitchen/audio", b"\x01\x02\x03")
-    said = conversation("turn on the kitchen light")
-    raw = said.astype("<i2").tobytes()
-    step = 16000 * 2 // 10  # 100 ms pieces, as a satellite streams them
-    for offset in range(0, len(raw), step):
-        recorder.publish("homebrain/kitchen/audio", raw[offset : offset + step])
+    stream(recorder, "homebrain/kitchen/audio", conversation("turn on the kitchen light"))
     command = recorder.wait_for("zigbee2mqtt/kitchen_ceiling/set", timeout=30)
     assert json.loads(command.payload)["state"] == "ON"
     intent = json.loads(recorder.wait_for("homebrain/kitchen/intent").payload)
@@ -132,10 +139,7 @@ def test_noise_alone_does_nothing_and_a_bad_wav_is_reported(
             {"type": "wav", "path": str(broken), "site": "bedroom"},
         ],
     )
-    d = Daemon(load_config(config))
-    running.append(d)
-    d.start()
-    assert d.link.wait_connected(10)
+    d = started(config, running)
     assert d.speech is not None
     ears = d.speech.ears
     assert wait_until(lambda: all(e.thread is not None and not e.thread.is_alive() for e in ears))
@@ -144,13 +148,6 @@ def test_noise_alone_does_nothing_and_a_bad_wav_is_reported(
     recorder.publish("homebrain/kitchen/text", "turn on the kitchen light")
     recorder.wait_for("zigbee2mqtt/kitchen_ceiling/set")
     assert recorder.on("homebrain/living_room/intent") == []
-
-
-def stream(recorder: Recorder, topic: str, samples: np.ndarray) -> None:
-    raw = samples.astype("<i2").tobytes()
-    step = 16000 * 2 // 10
-    for offset in range(0, len(raw), step):
-        recorder.publish(topic, raw[offset : offset + step])
 
 
 def test_wake_word_push_to_talk_and_listening_after_a_question(
@@ -162,10 +159,7 @@ def test_wake_word_push_to_talk_and_listening_after_a_question(
         [{"type": "mqtt", "site": "kitchen"}],
         wake_word={"model": "okay_nabu"},
     )
-    d = Daemon(load_config(config))
-    running.append(d)
-    d.start()
-    assert d.link.wait_connected(10)
+    d = started(config, running)
     assert wait_until(lambda: d.speech is not None and "kitchen" in d.speech.pushed)
     topic = "homebrain/kitchen/audio"
     # without the wake word a command is not for us
@@ -195,10 +189,7 @@ def test_a_reload_teaches_the_recogniser_new_names(
     tmp_path: Path, mosquitto: Mosquitto, recorder: Recorder, running: list[Daemon]
 ) -> None:
     config = speech_config(tmp_path, mosquitto, [{"type": "mqtt", "site": "kitchen"}])
-    d = Daemon(load_config(config))
-    running.append(d)
-    d.start()
-    assert d.link.wait_connected(10)
+    d = started(config, running)
     assert wait_until(lambda: d.speech is not None and "kitchen" in d.speech.pushed)
     data = yaml.safe_load(config.read_text())
     data["devices"].append(

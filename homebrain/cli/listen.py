@@ -12,17 +12,15 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from homebrain.audio.pcm import AudioFormatError, PcmFormat
 from homebrain.audio.sources import AudioSource, RawPcmSource, WavFileSource
-from homebrain.cli.client import BrokerUnreachable, Session
 from homebrain.cli.common import load_or_report
-from homebrain.cli.say import daemon_online, exchange
-from homebrain.config.loader import LoadedConfig
+from homebrain.cli.say import connect, daemon_online, exchange
 from homebrain.home import Home
-from homebrain.mqtt.topics import Topics
 from homebrain.speech.listener import Heard, Listener, endpoint_settings
 from homebrain.turns import UNHEARD, TurnResult
 
@@ -53,51 +51,47 @@ def listen(
         build_engine(loaded.config), endpoint_settings(loaded.config.speech.endpoint)
     )
     if dry_run:
-        return _dry_run(loaded, listener, source, site, as_json)
-    topics = Topics(loaded.config.mqtt.topic_prefix)
-    try:
-        session = Session(
-            loaded, "listen", [topics.status, topics.response(site), topics.intent(site)]
-        )
-    except BrokerUnreachable as exc:
-        print(f"{exc}\nIs `homebrain run` running? (--dry-run needs no daemon)", file=sys.stderr)
+        from homebrain.evaluation.runner import EvalSession  # simulated devices, nothing sent
+
+        session = EvalSession(loaded)
+
+        def understood(heard: Heard) -> tuple[dict[str, Any] | None, str | None]:
+            result = session.hear(heard.transcript, {"site": site})
+            return _intent_json(result), result.response or None
+
+        return _each_utterance(listener, source, understood, as_json)
+    opened = connect(loaded, "listen", site, "(--dry-run needs no daemon)")
+    if opened is None:
         return 3
-    with session:
-        if not daemon_online(session, topics):
+    client, topics = opened
+    with client:
+        if not daemon_online(client, topics):
             return 1
-        heard_any = False
-        try:
-            for heard in listener.run(source.chunks()):
-                heard_any = True
-                payload = json.dumps(
-                    {
-                        "text": heard.text,
-                        "confidence": heard.transcript.confidence,
-                        "alternatives": heard.transcript.alternatives,
-                    }
-                )
-                response, intent = exchange(session, topics, site, payload.encode(), timeout)
-                _show(heard, intent, response, as_json)
-        except AudioFormatError as exc:
-            print(f"homebrain listen: {exc}", file=sys.stderr)
-            return 2
-        if not heard_any:
-            print("(no speech found)", file=sys.stderr)
-        return 0
+
+        def sent(heard: Heard) -> tuple[dict[str, Any] | None, str | None]:
+            transcript = heard.transcript
+            body = {
+                "text": transcript.text,
+                "confidence": transcript.confidence,
+                "alternatives": transcript.alternatives,
+            }
+            response, intent = exchange(client, topics, site, json.dumps(body).encode(), timeout)
+            return intent, response
+
+        return _each_utterance(listener, source, sent, as_json)
 
 
-def _dry_run(
-    loaded: LoadedConfig, listener: Listener, source: AudioSource, site: str, as_json: bool
-) -> int:
-    from homebrain.evaluation.runner import EvalSession  # simulated devices, nothing sent
+Turn = Callable[[Heard], tuple[dict[str, Any] | None, str | None]]
 
-    session = EvalSession(loaded)
+
+def _each_utterance(listener: Listener, source: AudioSource, turn: Turn, as_json: bool) -> int:
+    """Hear the whole source; each utterance becomes a turn whose outcome is printed."""
     heard_any = False
     try:
         for heard in listener.run(source.chunks()):
             heard_any = True
-            result = session.hear(heard.transcript, {"site": site})
-            _show(heard, _intent_json(result), result.response or None, as_json)
+            intent, response = turn(heard)
+            _show(heard, intent, response, as_json)
     except AudioFormatError as exc:
         print(f"homebrain listen: {exc}", file=sys.stderr)
         return 2

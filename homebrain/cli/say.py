@@ -10,6 +10,7 @@ from typing import Any
 
 from homebrain.cli.client import BrokerUnreachable, Session
 from homebrain.cli.common import load_or_report
+from homebrain.config.loader import LoadedConfig
 from homebrain.home import Home
 from homebrain.mqtt.topics import Topics
 from homebrain.turns import UNHEARD
@@ -19,15 +20,11 @@ def say(config: Path, text: str, site: str | None, timeout: float, as_json: bool
     loaded = load_or_report(config, with_model=False)  # the home, not the recogniser
     if loaded is None:
         return 2
-    topics = Topics(loaded.config.mqtt.topic_prefix)
     site = site or Home.from_config(loaded.config).default_site or "default"
-    try:
-        session = Session(
-            loaded, "say", [topics.status, topics.response(site), topics.intent(site)]
-        )
-    except BrokerUnreachable as exc:
-        print(f"{exc}\nIs `homebrain run` (or your broker) running?", file=sys.stderr)
+    opened = connect(loaded, "say", site)
+    if opened is None:
         return 3
+    session, topics = opened
     with session:
         if not daemon_online(session, topics):
             return 1
@@ -41,6 +38,22 @@ def say(config: Path, text: str, site: str | None, timeout: float, as_json: bool
         if as_json and intent is not None:
             print(json.dumps(intent, indent=2))
         return 0
+
+
+def connect(
+    loaded: LoadedConfig, role: str, site: str, hint: str = ""
+) -> tuple[Session, Topics] | None:
+    """A session on the daemon's broker that hears the site's answers; None (said why) if
+    the broker cannot be reached."""
+    topics = Topics(loaded.config.mqtt.topic_prefix)
+    try:
+        session = Session(loaded, role, [topics.status, topics.response(site), topics.intent(site)])
+    except BrokerUnreachable as exc:
+        print(
+            f"{exc}\nIs `homebrain run` (or your broker) running? {hint}".rstrip(), file=sys.stderr
+        )
+        return None
+    return session, topics
 
 
 def exchange(
