@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from test_config import BASE, problems
 
+from homebrain.cli.main import main
 from homebrain.config.loader import load_config
 
 
@@ -49,3 +50,21 @@ speech:
 def test_speech_problems_name_the_key(tmp_path: Path, speech: str, expected: str) -> None:
     found = problems(tmp_path, BASE + f"speech: {speech}\n")
     assert any(expected in p for p in found), found
+
+
+def test_check_config_shows_where_it_listens(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "home.yaml"
+    path.write_text(
+        BASE
+        + """\
+speech:
+  sources: [{type: mqtt, site: kitchen}, {type: raw, path: "-", rate: 8000, site: kitchen}]
+  wake_word: {model: alexa}
+"""
+    )
+    assert main(["check-config", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "wake word alexa" in out and "homebrain/kitchen/audio" in out
+    assert "8000 Hz, 1 ch, 16-bit" in out

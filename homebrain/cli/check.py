@@ -5,10 +5,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from rich.console import Console
 from rich.table import Table
 
 from homebrain.cli.common import console as make_console
 from homebrain.config.loader import ConfigError, load_config
+from homebrain.config.schema import HomebrainConfig
 from homebrain.home import Home
 
 
@@ -58,4 +60,31 @@ def check_config(path: Path) -> int:
             "yes" if entity.sensitive else "",
         )
     console.print(devices)
+    _speech(console, loaded.config)
     return 0
+
+
+def _speech(console: Console, cfg: HomebrainConfig) -> None:
+    """Where the daemon listens, and how it starts listening."""
+    speech = cfg.speech
+    if not speech.sources:
+        console.print("Speech: no audio sources (text only)")
+        return
+    wake = speech.wake_word.model if speech.wake_word else "none (always listening)"
+    said = f"spoken ({speech.speak.output})" if speech.speak.enabled else "not spoken"
+    console.print(f"Speech: {speech.engine}, wake word {wake}; answers {said}")
+    table = Table(title="Audio sources")
+    for col in ("source", "site", "from"):
+        table.add_column(col)
+    prefix = cfg.mqtt.topic_prefix
+    for source in speech.sources:
+        site = source.site or cfg.default_site or "default"
+        origin = {
+            "mqtt": f"{prefix}/{site}/audio",
+            "mic": f"microphone {source.device if source.device is not None else '(default)'}",
+            "wav": str(source.path),
+            "raw": f"{source.path} ({source.rate} Hz, {source.channels} ch, "
+            f"{8 * source.width}-bit)",
+        }[source.type]
+        table.add_row(source.type, site, origin)
+    console.print(table)
