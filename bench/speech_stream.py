@@ -75,11 +75,15 @@ def start_mosquitto(workdir: Path) -> tuple[subprocess.Popen[bytes], int]:
 
 
 def write_config(
-    workdir: Path, port: int, source: dict[str, Any], endpoint: dict[str, float] | None = None
+    workdir: Path,
+    port: int,
+    source: dict[str, Any],
+    endpoint: dict[str, float] | None = None,
+    **speech: Any,
 ) -> Path:
     data = yaml.safe_load((ROOT / "configs" / "demo.yaml").read_text())
     data["mqtt"] = {"embedded": False, "host": "127.0.0.1", "port": port, "client_id": "bench"}
-    data["speech"] = {"sources": [{**source, "site": SITE}], "endpoint": endpoint or {}}
+    data["speech"] = {"sources": [{**source, "site": SITE}], "endpoint": endpoint or {}, **speech}
     path = workdir / "home.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     return path
@@ -231,7 +235,7 @@ def rss_kib(pid: int) -> int:
     return 0
 
 
-def run_soak(minutes: float, core: int) -> dict[str, Any]:
+def run_soak(minutes: float, core: int, min_confidence: float | None = None) -> dict[str, Any]:
     rng = np.random.default_rng(1)
     talk = other_talk()
     block_seconds = 300.0
@@ -239,7 +243,8 @@ def run_soak(minutes: float, core: int) -> dict[str, Any]:
     total_seconds = minutes * 60
     with tempfile.TemporaryDirectory() as tmp:
         broker, port = start_mosquitto(Path(tmp))
-        config = write_config(Path(tmp), port, {"type": "raw", "path": "-"})
+        extra = {} if min_confidence is None else {"min_confidence": min_confidence}
+        config = write_config(Path(tmp), port, {"type": "raw", "path": "-"}, **extra)
         daemon = start_daemon(config, core, stdin=subprocess.PIPE)
         client = Client(port)
         samples: list[tuple[float, int]] = []
@@ -280,7 +285,14 @@ def run_soak(minutes: float, core: int) -> dict[str, Any]:
         "utterances_ignored": sum(1 for t in turns if t.get("outcome") == "unheard"),
         "actions": len(acted),
         "actions_per_hour": round(len(acted) / (fed / 3600), 2),
-        "acted_on": [t.get("asr", {}).get("text") for t in acted],
+        "acted_on": [
+            (
+                t.get("asr", {}).get("text"),
+                t.get("asr", {}).get("confidence"),
+                round(float(t.get("confidence") or 0.0), 3),
+            )
+            for t in acted
+        ],
         "rss_mib": [(round(m / 60, 1), round(k / 1024, 1)) for m, k in samples],
         "core": core,
     }
@@ -295,12 +307,13 @@ def main() -> int:
     p.add_argument("--trailing", type=float, help="speech.endpoint.trailing_silence (default 0.5)")
     p = sub.add_parser("soak", help="RSS, real-time factor and actions over non-command audio")
     p.add_argument("--minutes", type=float, default=60.0, help="audio minutes (default 60)")
+    p.add_argument("--min-confidence", type=float, help="speech.min_confidence (default 0.2)")
     p.add_argument("--core", type=int, default=0, help="CPU the daemon is pinned to")
     args = parser.parse_args()
     if args.mode == "latency":
         result = run_latency(args.n, args.core, args.trailing)
     else:
-        result = run_soak(args.minutes, args.core)
+        result = run_soak(args.minutes, args.core, args.min_confidence)
     print(json.dumps(result, indent=1))
     return 0
 
