@@ -21,7 +21,7 @@ from homebrain.audio.sources import AudioSource, RawPcmSource, WavFileSource
 from homebrain.cli.common import load_or_report
 from homebrain.cli.say import connect, daemon_online, exchange
 from homebrain.home import Home
-from homebrain.speech.listener import Heard, Listener, endpoint_settings
+from homebrain.speech.listener import Heard, Listener
 from homebrain.turns import UNHEARD, TurnResult
 
 
@@ -45,11 +45,9 @@ def listen(
     except AudioFormatError as exc:
         print(f"homebrain listen: {exc}", file=sys.stderr)
         return 2
-    from homebrain.speech.build import build_engine  # about a second: after the checks
+    from homebrain.speech.build import build_listener  # about a second: after the checks
 
-    listener = Listener(
-        build_engine(loaded.config), endpoint_settings(loaded.config.speech.endpoint)
-    )
+    listener = build_listener(loaded.config)
     if dry_run:
         from homebrain.evaluation.runner import EvalSession  # simulated devices, nothing sent
 

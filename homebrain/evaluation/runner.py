@@ -74,7 +74,7 @@ from homebrain.evaluation.files import (
 from homebrain.messages import DeviceCommand, MqttMessage
 from homebrain.pipeline import Origin, Pipeline
 from homebrain.speech.engine import Transcript
-from homebrain.speech.listener import Listener, endpoint_settings
+from homebrain.speech.listener import Listener
 from homebrain.speech.sentences import spoken
 from homebrain.state.mirror import StateMirror
 from homebrain.turns import ACTION, UNHEARD, TurnResult
@@ -486,12 +486,9 @@ class EvalRunner:
     def listener(self) -> Listener:
         """The daemon's listener for this home, built at the first audio test (about a second)."""
         if self._listener is None:
-            from homebrain.speech.build import build_engine
+            from homebrain.speech.build import build_listener
 
-            config = self.loaded.config
-            self._listener = Listener(
-                build_engine(config), endpoint_settings(config.speech.endpoint)
-            )
+            self._listener = build_listener(self.loaded.config)
         return self._listener
 
     def run(self, files: list[EvalFile], progress: Progress | None = None) -> EvalReport:

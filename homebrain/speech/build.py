@@ -11,6 +11,7 @@ import time
 
 from homebrain.config.schema import HomebrainConfig
 from homebrain.speech.engine import ENGINES, AsrEngine
+from homebrain.speech.listener import Gate, Listener, endpoint_settings
 from homebrain.speech.sentences import home_names, language_sentences
 
 log = logging.getLogger("homebrain.speech")
@@ -34,3 +35,11 @@ def build_engine(config: HomebrainConfig, sentences: list[str] | None = None) ->
         len(sentences),
     )
     return engine
+
+
+def build_listener(
+    config: HomebrainConfig, gate: Gate | None = None, sentences: list[str] | None = None
+) -> Listener:
+    """The listener the daemon, `homebrain listen` and `homebrain eval` all hear through."""
+    engine = build_engine(config, sentences)
+    return Listener(engine, endpoint_settings(config.speech.endpoint), gate=gate)

@@ -23,8 +23,8 @@ from homebrain.audio.pcm import AudioFormatError
 from homebrain.audio.pushed import PushedSource
 from homebrain.audio.sources import AudioSource
 from homebrain.config.schema import AudioSourceConfig, HomebrainConfig
-from homebrain.speech.build import build_engine
-from homebrain.speech.listener import Heard, Listener, endpoint_settings
+from homebrain.speech.build import build_engine, build_listener
+from homebrain.speech.listener import Heard, Listener
 from homebrain.speech.sentences import language_sentences
 
 if TYPE_CHECKING:
@@ -76,8 +76,7 @@ class SpeechService:
         else:
             source = open_source(entry, self.base)
         gate = self._gate()
-        engine = build_engine(self.config, self._sentences)
-        listener = Listener(engine, endpoint_settings(self.config.speech.endpoint), gate=gate)
+        listener = build_listener(self.config, gate, self._sentences)
         return Ear(site, source, listener, gate)
 
     def _gate(self) -> WakeGate | None:
