@@ -68,3 +68,20 @@ def test_expired_while_down_are_taken_once() -> None:
     assert [p.message.topic for p in box.take_expired()] == ["a"]
     assert box.take_expired() == []
     assert len(box) == 1
+
+
+def test_acknowledged_before_recorded_is_settled_not_resent() -> None:
+    """paho can run on_publish before publish() returns the mid: ``acked`` then misses it,
+    and only paho's published flag says the broker has the message."""
+    clock = Clock()
+    box = Outbox(clock)
+    early, waiting = pending(clock, "early"), pending(clock, "waiting")
+    assert box.acked(3) is None  # the acknowledgement came first
+    box.inflight(3, early, lambda: True)
+    box.inflight(4, waiting, lambda: False)
+    assert box.take_published() == [early]
+    assert box.take_published() == []
+    assert len(box) == 1
+    assert box.requeue_inflight() == 1
+    ready, _ = box.take_ready()
+    assert [p.message.topic for p in ready] == ["waiting"]

@@ -306,6 +306,9 @@ class DaemonDialogues:
             if pointing_at
             else text.encode()
         )
+        # After a reconnect the daemon resends what the broker had not acknowledged (the
+        # last turn's intent among them): let that go by before this turn listens.
+        self.daemon.link.wait_outbox_empty(ANSWER_TIMEOUT_S)
         pending = _Turn(site, time.perf_counter())
         with self._lock:
             self._turn = pending

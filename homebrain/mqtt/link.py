@@ -91,7 +91,9 @@ class MqttLink:
         """Wait until every message was acknowledged by the broker (or the link dropped)."""
         deadline = time.monotonic() + timeout
         while len(self.outbox) and time.monotonic() < deadline and self._connected.is_set():
+            self._settle()
             time.sleep(0.01)
+        self._settle()
         return len(self.outbox) == 0
 
     # ---- publishing ------------------------------------------------------
@@ -127,7 +129,7 @@ class MqttLink:
                     if pending.on_sent:
                         pending.on_sent(pending)
                     continue
-                self.outbox.inflight(info.mid, pending)
+                self.outbox.inflight(info.mid, pending, info.is_published)
 
     def _fail(self, pending: Pending, reason: str) -> None:
         age = self._clock() - pending.created
@@ -191,6 +193,13 @@ class MqttLink:
         pending = self.outbox.acked(mid)
         if pending is not None and pending.on_sent is not None:
             pending.on_sent(pending)
+        self._settle()
+
+    def _settle(self) -> None:
+        """Acknowledgements that arrived before their mid was recorded (see Outbox.inflight)."""
+        for pending in self.outbox.take_published():
+            if pending.on_sent is not None:
+                pending.on_sent(pending)
 
     def _on_message(self, client: mqtt.Client, userdata: Any, msg: mqtt.MQTTMessage) -> None:
         try:
@@ -241,6 +250,7 @@ class MqttLink:
             with self._client_lock:
                 self._client = None
                 self._connected.clear()
+                self._settle()
                 requeued = self.outbox.requeue_inflight()
             if self._stop.is_set():
                 return

@@ -27,6 +27,8 @@ class Pending:
     on_sent: Callable[[Pending], None] | None = None
     tag: Any = None
     mid: int | None = field(default=None, compare=False)
+    # paho's own word on the broker's acknowledgement (MQTTMessageInfo.is_published)
+    published: Callable[[], bool] | None = field(default=None, compare=False, repr=False)
     # creation order, so requeued messages keep the order they were asked for in
     seq: int = field(default_factory=itertools.count().__next__, compare=False)
 
@@ -63,8 +65,18 @@ class Outbox:
             self._waiting = [p for p in self._waiting if not p.expired(now)]
         return expired
 
-    def inflight(self, mid: int, pending: Pending) -> None:
+    def inflight(
+        self, mid: int, pending: Pending, published: Callable[[], bool] | None = None
+    ) -> None:
+        """Wait for the broker's acknowledgement of ``mid``.
+
+        paho's network thread may run on_publish before publish() has returned the mid to
+        us (a broker on loopback acknowledges within microseconds), so ``acked`` can miss
+        it; ``published`` lets ``take_published`` settle such a message later instead of
+        keeping it in flight forever and sending it again after the next reconnect.
+        """
         pending.mid = mid
+        pending.published = published
         with self._lock:
             self._inflight[mid] = pending
 
@@ -72,8 +84,19 @@ class Outbox:
         with self._lock:
             return self._inflight.pop(mid, None)
 
+    def take_published(self) -> list[Pending]:
+        """In-flight messages the broker did acknowledge though ``acked`` missed it."""
+        with self._lock:
+            done = [p for p in self._inflight.values() if p.published is not None and p.published()]
+            for pending in done:
+                del self._inflight[pending.mid]  # type: ignore[arg-type]
+        return sorted(done, key=lambda p: p.seq)
+
     def requeue_inflight(self) -> int:
-        """The connection dropped: what was not acknowledged waits again, oldest first."""
+        """The connection dropped: what was not acknowledged waits again, oldest first.
+
+        Call ``take_published`` first: what the broker acknowledged must not go twice.
+        """
         with self._lock:
             back = sorted(self._inflight.values(), key=lambda p: p.seq)
             self._inflight.clear()
