@@ -49,6 +49,8 @@ from homebrain.turns import ASK, REJECTED, UNHEARD, TurnContext, TurnResult
 
 if TYPE_CHECKING:
     from homebrain.speech.service import SpeechService
+    from homebrain.vision.scene import Scene
+    from homebrain.vision.service import VisionService
 
 log = logging.getLogger("homebrain.daemon")
 
@@ -135,8 +137,67 @@ class Daemon:
             from homebrain.speech.service import SpeechService  # builds the recogniser
 
             self.speech = SpeechService(loaded.config, loaded.path.parent, self._heard)
+        self.vision: VisionService | None = None
+        if loaded.config.vision.cameras:
+            self.vision = self._vision_service(loaded)
 
     # ---- wiring ----------------------------------------------------------
+    def _vision_service(self, loaded: LoadedConfig) -> VisionService:
+        from homebrain.vision.service import VisionService  # late: needs OpenCV
+
+        return VisionService(
+            loaded.config.vision,
+            loaded.path.parent,
+            on_presence=self._publish_presence,
+            on_gesture=lambda scene, gesture: self.events.put(_Event("gesture", (scene, gesture))),
+        )
+
+    def _publish_presence(self, camera: str, presence: dict[str, Any]) -> None:
+        """From a camera thread: who is seen, retained, for other automations (no image)."""
+        self.link.publish(
+            MqttMessage(self.topics.presence(camera), json.dumps(presence).encode(), retain=True)
+        )
+
+    def _seen(self, context: TurnContext) -> TurnContext:
+        """The cameras' part of a turn: vision vector, pointing, the room the speaker is in."""
+        if self.vision is None:
+            return context
+        from homebrain.vision.fusion import turn_vision
+
+        home = self.pipeline.home
+        room = home.room_of_site(context.site or home.default_site)
+        seen = turn_vision(self.vision.scenes(), room, self.vision.zone_orders())
+        if seen.camera is not None:
+            log.info(
+                "[%s] camera %s: pointing at %s, seen in %s",
+                context.site,
+                seen.camera,
+                seen.pointing_at or "nothing",
+                seen.seen_room or room,
+            )
+        return seen.apply(context)
+
+    def handle_gesture(self, scene: Scene, gesture: str) -> TurnResult | None:
+        """A gesture held in front of a camera answers the question its room's site asked."""
+        if not self.loaded.config.vision.gesture_turns:
+            return None
+        home = self.pipeline.home
+        dialogue = self.pipeline.dialogue
+        sites = [*home.sites, *(r for r in home.rooms if r not in home.sites)]
+        waiting = [s for s in sites if home.room_of_site(s) == scene.room and dialogue.pending(s)]
+        if not waiting:
+            return None
+        site = waiting[0]
+        log.info("[%s] %s seen by camera %s answers the question", site, gesture, scene.camera)
+        self.sink.start_turn()
+        context = TurnContext(site=site, extra={"vision": scene.vision_values(
+            self.vision.zone_orders().get(scene.camera) if self.vision else None
+        )})  # fmt: skip
+        result = self.pipeline.handle_text("", context)
+        self.turn_latencies.append(result.latency_ms)
+        self._publish_turn(result)
+        return result
+
     @property
     def hermes_enabled(self) -> bool:
         return self.loaded.config.hermes.enabled
@@ -189,6 +250,8 @@ class Daemon:
             ready.wait(10)
         if self.speech is not None:
             self.speech.start()
+        if self.vision is not None:
+            self.vision.start()
         devices = len(cfg.devices)
         self.notifier.ready(f"{devices} devices, broker {cfg.mqtt.host}:{cfg.mqtt.port}")
         log.info("homebrain ready: %d devices, %d sites", devices, len(cfg.sites))
@@ -226,6 +289,8 @@ class Daemon:
         self._sim_stop.set()
         if self.speech is not None:
             self.speech.stop()
+        if self.vision is not None:
+            self.vision.stop()
         self.events.put(None)
         self.link.stop()
         if self.broker is not None:
@@ -256,6 +321,9 @@ class Daemon:
         elif event.kind == "speech":
             site, heard = event.args
             self.handle_heard(site, heard)
+        elif event.kind == "gesture":
+            scene, gesture = event.args
+            self.handle_gesture(scene, gesture)
         elif event.kind == "hermes":
             (payload,) = event.args
             self.handle_hermes_query(payload)
@@ -277,6 +345,7 @@ class Daemon:
             log.warning("[%s] rejected text payload (%d bytes): %s", site, len(payload), context)
         else:
             assert isinstance(context, TurnContext)
+            context = self._seen(context)
             heard = context.extra.pop("transcript", None)
             if isinstance(heard, Transcript):  # a satellite's recogniser heard it
                 result = self.pipeline.handle_transcript(heard, context)
@@ -294,7 +363,9 @@ class Daemon:
         the site's ears without the wake word.
         """
         self.sink.start_turn()
-        result = self.pipeline.handle_transcript(heard.transcript, TurnContext(site=site))
+        result = self.pipeline.handle_transcript(
+            heard.transcript, self._seen(TurnContext(site=site))
+        )
         self.turn_latencies.append(result.latency_ms)
         self._publish_turn(result, asr=heard)
         self.speech_latencies.append((time.perf_counter() - heard.ended_at) * 1000)
@@ -464,11 +535,18 @@ class Daemon:
         if loaded.config.mqtt != self.loaded.config.mqtt:
             log.warning("mqtt settings changed: they take effect at the next restart")
             loaded.config.mqtt = self.loaded.config.mqtt
+        vision_changed = loaded.config.vision != self.loaded.config.vision
         self.loaded = loaded
         self.link.loaded = loaded
         self.mirror.configure(loaded)
         if self.speech is not None:
             self.speech.reload(loaded.config)  # the new names and sentences
+        if vision_changed:
+            if self.vision is not None:
+                self.vision.stop()
+            self.vision = self._vision_service(loaded) if loaded.config.vision.cameras else None
+            if self.vision is not None:
+                self.vision.start()
         previous = self.pipeline
         self.pipeline = Pipeline(loaded, self.mirror, self.sink)
         # conversations go on across a reload where the home still has what they name

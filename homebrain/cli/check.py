@@ -61,7 +61,35 @@ def check_config(path: Path) -> int:
         )
     console.print(devices)
     _speech(console, loaded.config)
+    _vision(console, loaded.config)
     return 0
+
+
+def _vision(console: Console, cfg: HomebrainConfig) -> None:
+    """What each camera watches, where it reads from, and when it may look."""
+    cameras = cfg.vision.cameras
+    if not cameras:
+        console.print("Vision: no cameras (everything works without)")
+        return
+    table = Table(title="Cameras")
+    for col in ("camera", "room", "source", "size / fps", "looks", "zones", "marked devices"):
+        table.add_column(col)
+    prefix = cfg.mqtt.topic_prefix
+    for name, cam in cameras.items():
+        src = cam.source
+        origin = f"{src.type} {src.path if src.path is not None else src.device or 0}"
+        looks = "disabled" if not cam.enabled else ", ".join(cam.schedule) or "always"
+        table.add_row(
+            name,
+            cam.room or "",
+            origin,
+            f"{cam.width}×{cam.height} @ {cam.fps:g}",
+            looks,
+            ", ".join(cam.zones),
+            ", ".join(cam.devices),
+        )
+    console.print(table)
+    console.print(f"Presence on {prefix}/<camera>/presence (retained JSON, never an image)")
 
 
 def _speech(console: Console, cfg: HomebrainConfig) -> None:

@@ -149,6 +149,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
 
+    p = sub.add_parser(
+        "camera",
+        help="camera tools: snapshot (a frame with landmarks and device marks drawn)",
+        description="Calibration help for the cameras of a config.",
+    )
+    camera = p.add_subparsers(dest="camera_command", metavar="ACTION", required=True)
+    q = camera.add_parser(
+        "snapshot",
+        help="save a frame with the people, hands, zones, device marks and pointing ray drawn",
+        description="Grab one frame from a configured camera (or read --image), run the "
+        "landmark models and save it with what was found and what the config marks, so "
+        "device positions can be placed and checked by pointing at them.",
+    )
+    _config_arg(q)
+    q.add_argument("--camera", help="camera name under vision.cameras (default: the only one)")
+    q.add_argument("--out", type=Path, help="image to write (default: snapshot-CAMERA.jpg)")
+    q.add_argument("--image", type=Path, help="analyse this picture instead of grabbing one")
+    q.add_argument(
+        "--timeout", type=float, default=10.0, help="seconds to wait for a frame (default 10)"
+    )
+    q.add_argument("--json", action="store_true", help="print what was found as JSON")
+
     p = sub.add_parser("bench", help="measure text → MQTT publish latency through a real broker")
     _config_arg(p)
     p.add_argument("-n", "--count", type=int, default=1000, help="commands to send (default 1000)")
@@ -230,6 +252,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             builtin_only=args.builtin_only,
             as_json=args.json,
         )
+    if args.command == "camera":
+        from homebrain.cli.camera import snapshot
+
+        return snapshot(config, args.camera, args.out, args.image, args.timeout, args.json)
     if args.command == "bench" and args.dialogues:
         from homebrain.bench.dialogues import run_dialogue_bench
 

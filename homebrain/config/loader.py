@@ -393,7 +393,42 @@ def _cross_check(
             at = raw_index["intents"][int(entry)] if raw_index else entry
             add(("intents", at, *rest), problem.message)
     _check_speech(config, base, add)
+    _check_vision(config, base, add, seen)
     return problems
+
+
+def _check_vision(config: HomebrainConfig, base: Path, add: Any, entities: dict[str, int]) -> None:
+    """Cameras watch rooms that exist, mark devices that exist, read sources that exist."""
+    rooms = list(config.rooms)
+    for name, camera in config.vision.cameras.items():
+        loc: Loc = ("vision", "cameras", name)
+        if camera.room is not None and camera.room not in rooms:
+            add((*loc, "room"), f"{camera.room!r} is not a room{_choices(camera.room, rooms)}")
+        for entity in camera.devices:
+            if entity not in entities:
+                add(
+                    (*loc, "devices", entity),
+                    f"{entity!r} is not a device{_choices(entity, list(entities))}",
+                )
+        source = camera.source
+        if source.type == "folder":
+            if source.path is None:
+                add((*loc, "source", "path"), "a folder source needs a path")
+            elif not (base / source.path).is_dir():
+                add((*loc, "source", "path"), f"{source.path!r}: no such directory")
+        elif source.type == "opencv":
+            if (source.path is None) == (source.device is None):
+                add(
+                    (*loc, "source"),
+                    "an opencv source needs either a device (camera index) or a path "
+                    "(a file, /dev/video*, or a URL)",
+                )
+            elif (
+                source.path is not None
+                and "://" not in source.path
+                and not (base / source.path).exists()
+            ):
+                add((*loc, "source", "path"), f"{source.path!r}: no such file or device")
 
 
 def _check_speech(config: HomebrainConfig, base: Path, add: Any) -> None:

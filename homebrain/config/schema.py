@@ -273,6 +273,119 @@ class SpeechConfig(Strict):
     speak: SpeakConfig = SpeakConfig()
 
 
+CAMERA_SOURCE_TYPES = ("folder", "opencv", "picamera2")
+_HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)-([01]?\d|2[0-4]):([0-5]\d)$")
+
+
+def _box(value: list[float]) -> list[float]:
+    """A point [x, y] or a box [x0, y0, x1, y1] in the picture, each 0-1 from the top left."""
+    if len(value) not in (2, 4):
+        raise ValueError("a point [x, y] or a box [x0, y0, x1, y1], each between 0 and 1")
+    if any(not 0.0 <= v <= 1.0 for v in value):
+        raise ValueError("coordinates between 0 and 1 (fractions of the width and height)")
+    if len(value) == 4 and (value[0] > value[2] or value[1] > value[3]):
+        raise ValueError("a box [x0, y0, x1, y1] with x0 <= x1 and y0 <= y1")
+    return value
+
+
+class CameraSourceConfig(Strict):
+    """Where a camera's frames come from."""
+
+    type: str = Field(
+        description="folder (images in a directory), opencv (a USB camera index or "
+        "/dev/video*, an RTSP/HTTP URL or a video file) or picamera2 (a Pi camera)"
+    )
+    path: str | None = Field(None, description="folder: the directory; opencv: a file or URL")
+    device: int | None = Field(None, ge=0, description="opencv: a camera index; picamera2: which")
+    loop: bool = Field(False, description="folder and video files: start again at the end")
+
+    @field_validator("type")
+    @classmethod
+    def _type(cls, value: str) -> str:
+        if value not in CAMERA_SOURCE_TYPES:
+            raise ValueError(f"one of {', '.join(CAMERA_SOURCE_TYPES)}")
+        return value
+
+
+class MotionConfig(Strict):
+    """Frame differencing that decides when the landmark models run at all."""
+
+    enabled: bool = True
+    threshold: float = Field(
+        0.01, gt=0, lt=1, description="fraction of the picture that must change"
+    )
+    sensitivity: int = Field(25, ge=1, le=255, description="grey-level change that counts")
+    hold: float = Field(2.0, ge=0, description="seconds the models keep running after motion")
+
+
+class CameraConfig(Strict):
+    """One camera: its source, the room it watches, zones and where devices are in it."""
+
+    source: CameraSourceConfig
+    room: str | None = Field(None, description="the room it watches")
+    enabled: bool = True
+    schedule: list[str] = Field(
+        [], description="times it may look, e.g. ['07:00-23:00'] (default: always)"
+    )
+    width: int = Field(640, ge=64, le=4096)
+    height: int = Field(480, ge=48, le=4096)
+    fps: float = Field(5.0, gt=0, le=60)
+    motion: MotionConfig = MotionConfig()
+    zones: dict[str, list[float]] = Field(
+        {}, description="named boxes [x0, y0, x1, y1] in the picture (0-1)"
+    )
+    devices: dict[str, list[float]] = Field(
+        {}, description="entity id → where it appears: a point [x, y] or a box (0-1)"
+    )
+    debug_dir: Path | None = Field(
+        None, description="only for debugging: store analysed frames here (off by default)"
+    )
+
+    @field_validator("schedule")
+    @classmethod
+    def _schedule(cls, value: list[str]) -> list[str]:
+        for item in value:
+            if not _HHMM.match(item.replace(" ", "")):
+                raise ValueError(f"{item!r}: expected 'HH:MM-HH:MM', e.g. '07:00-23:00'")
+        return [item.replace(" ", "") for item in value]
+
+    @field_validator("zones", "devices")
+    @classmethod
+    def _boxes(cls, value: dict[str, list[float]]) -> dict[str, list[float]]:
+        for key, box in value.items():
+            try:
+                _box(box)
+            except ValueError as exc:
+                raise ValueError(f"{key}: {exc}") from None
+        return value
+
+
+class VisionConfig(Strict):
+    """Cameras, and how what they see joins a spoken or typed turn."""
+
+    cameras: dict[str, CameraConfig] = {}
+    threads: int = Field(1, ge=1, le=16, description="threads each landmark model may use")
+    hands: bool = Field(True, description="run the hand models (gestures, finger pointing)")
+    max_age: float = Field(
+        3.0, gt=0, description="seconds a camera's last scene still counts for a turn"
+    )
+    gesture_turns: bool = Field(
+        True,
+        description="a thumbs-up, thumbs-down or open palm answers a pending question "
+        "without words",
+    )
+
+    @field_validator("cameras")
+    @classmethod
+    def _names(cls, value: dict[str, Any]) -> dict[str, Any]:
+        for key in value:
+            if not SLUG.match(str(key)):
+                raise ValueError(
+                    f"camera names of lower-case letters, digits and '_' (got {key!r})"
+                )
+        return value
+
+
 class HomebrainConfig(Strict):
     mqtt: MqttConfig = MqttConfig()
     rooms: dict[str, RoomConfig] = {}
@@ -285,6 +398,7 @@ class HomebrainConfig(Strict):
     understanding: UnderstandingConfig = UnderstandingConfig()
     hermes: HermesConfig = HermesConfig()
     speech: SpeechConfig = SpeechConfig()
+    vision: VisionConfig = VisionConfig()
     responses: dict[str, str] = {}
     intents: list[IntentConfig] = Field(
         [], description="custom intents: templates, slot values, an MQTT action"

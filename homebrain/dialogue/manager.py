@@ -239,10 +239,16 @@ class DialogueManager:
         now = self.clock()
         self._expire(session, now)
         norm = normalize(text) if isinstance(text, str) else normalize("\x00")
-        if not norm.ok:
+        vision = context.extra.get("vision")
+        gesture_answer = (
+            norm.rejected == "empty" and session.pending is not None and answers_by_gesture(vision)
+        )
+        if not norm.ok and not gesture_answer:
             return Decision(None, [], self._say(f"rejected_{norm.rejected}"), REJECTED)
         site_room = self.home.room_of_site(context.site or self.home.default_site)
-        vision = context.extra.get("vision")
+        seen_room = context.extra.get("seen_room")
+        if site_room is None and isinstance(seen_room, str) and seen_room in self.home.rooms:
+            site_room = seen_room  # no room for this site: the room where the speaker is seen
         intent = self.matcher.recognise(
             text,
             site_room,
@@ -964,6 +970,18 @@ def explicit_yes(text: str, vision: object = None) -> bool:
         score = vision.get("gesture_thumbs_up")
         return isinstance(score, int | float) and float(score) >= _THUMBS_UP
     return False
+
+
+# gestures that answer a pending question without words: yes, no, never mind
+ANSWER_GESTURES = ("gesture_thumbs_up", "gesture_thumbs_down", "gesture_open_palm")
+
+
+def answers_by_gesture(vision: object) -> bool:
+    """Whether the camera saw a gesture that can answer a question on its own."""
+    if not isinstance(vision, Mapping):
+        return False
+    scores = [vision.get(name) for name in ANSWER_GESTURES]
+    return any(isinstance(v, int | float) and float(v) >= _THUMBS_UP for v in scores)
 
 
 # The unit a number said for each kind of device's main value may carry (None: no unit).

@@ -24,7 +24,13 @@ and ``wait: SECONDS`` on a dialogue turn (time passing before it is said, for
 question time-outs), and ``transcript`` beside ``audio`` (the words the clip
 says: the word error rate is reported when it is given). Context keys other
 than ``site`` and ``pointing_at`` are passed to the pipeline in
-``TurnContext.extra``.
+``TurnContext.extra``. ``frame: picture.jpg`` (or ``frames:`` for a short
+clip, judged on its last analysed frame's gesture held over the clip) in a
+context is what the camera saw at that turn: the real landmark models run on
+it and the scene joins the turn as the daemon's cameras would (vision vector,
+pointing at a configured device, the room the speaker is seen in); ``camera:``
+names which configured camera took it (default: the one watching the site's
+room).
 
 YAML 1.1 reads a bare ``on``/``off``/``yes``/``no`` as a boolean; here they stay
 words, so ``{state: on}`` means the word "on" as the contract does. Only
@@ -378,11 +384,45 @@ class _Reader:
                 loc, where, f"context: expected a mapping like {{site: kitchen}}, got {_kind(raw)}"
             )
             return {}
-        for key in ("site", "pointing_at"):
+        for key in ("site", "pointing_at", "camera"):
             value = raw.get(key)
             if value is not None and not (isinstance(value, str) and value.strip()):
                 self.problem((*loc, key), where, f"context.{key}: expected a name, got {value!r}")
-        return {str(k): v for k, v in raw.items()}
+        out = {str(k): v for k, v in raw.items()}
+        if "frame" in raw and "frames" in raw:
+            self.problem(loc, where, "context: give either frame or frames, not both")
+        if "frame" in raw:
+            frame = self.image(raw["frame"], (*loc, "frame"), where, "frame")
+            out["frame"] = str(frame) if frame is not None else None
+        if "frames" in raw:
+            frames = raw["frames"]
+            if not isinstance(frames, list) or not frames:
+                self.problem(
+                    (*loc, "frames"),
+                    where,
+                    f"frames: expected a list of images, got {_kind(frames)}",
+                )
+                out["frames"] = []
+            else:
+                found = [
+                    self.image(f, (*loc, "frames", i), where, f"frames[{i}]")
+                    for i, f in enumerate(frames)
+                ]
+                out["frames"] = [str(f) for f in found if f is not None]
+        return out
+
+    def image(self, value: Any, loc: Loc, where: str, key: str) -> Path | None:
+        """A camera frame for the turn: an image file, relative to the evaluation file."""
+        if not isinstance(value, str) or not value.strip():
+            self.problem(loc, where, f"context.{key}: expected an image file, got {_kind(value)}")
+            return None
+        path = Path(value).expanduser()
+        if not path.is_absolute():
+            path = self.path.parent / path
+        if not path.is_file():
+            self.problem(loc, where, f"context.{key}: {value!r}: no such file ({path})")
+            return None
+        return path
 
     def expect(self, raw: dict[str, Any], loc: Loc, where: str) -> Expectation | None:
         at: Loc = (*loc, "expect")

@@ -51,7 +51,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rapidfuzz.distance import Levenshtein
 
@@ -71,14 +71,18 @@ from homebrain.evaluation.files import (
     SentenceTest,
     turn_context,
 )
+from homebrain.home import Home
 from homebrain.messages import DeviceCommand, MqttMessage
 from homebrain.pipeline import Origin, Pipeline
 from homebrain.speech.engine import Transcript
 from homebrain.speech.listener import Listener
 from homebrain.speech.sentences import spoken
 from homebrain.state.mirror import StateMirror
-from homebrain.turns import ACTION, UNHEARD, TurnResult
+from homebrain.turns import ACTION, UNHEARD, TurnContext, TurnResult
 from homebrain.turns import ASK as ASK_OUTCOME
+
+if TYPE_CHECKING:
+    from homebrain.vision.frames_context import FrameContexts
 
 log = logging.getLogger("homebrain.evaluation")
 
@@ -137,8 +141,12 @@ class CaptureSink:
 class EvalSession:
     """A fresh pipeline over fresh simulated devices, for one test or one dialogue."""
 
-    def __init__(self, loaded: LoadedConfig) -> None:
+    def __init__(
+        self, loaded: LoadedConfig, frames: Callable[[], FrameContexts] | None = None
+    ) -> None:
         from homebrain.simulate.simulator import Simulator  # late: a sibling stage
+
+        self.frames = frames
 
         self.simulator = Simulator(loaded)
         self.mirror = StateMirror(loaded)
@@ -151,14 +159,20 @@ class EvalSession:
     def say(self, text: str, context: dict[str, Any], wait: float = 0.0) -> TurnResult:
         self.clock.advance(TURN_GAP_S + wait)
         self.sink.start_turn()
-        return self.pipeline.handle_text(text, turn_context(context))
+        return self.pipeline.handle_text(text, self.context(context))
+
+    def context(self, context: dict[str, Any]) -> TurnContext:
+        turn = turn_context(context)
+        if self.frames is not None and (context.get("frame") or context.get("frames")):
+            self.frames().apply(context, turn)
+        return turn
 
     def hear(
         self, transcript: Transcript, context: dict[str, Any], wait: float = 0.0
     ) -> TurnResult:
         self.clock.advance(TURN_GAP_S + wait)
         self.sink.start_turn()
-        return self.pipeline.handle_transcript(transcript, turn_context(context))
+        return self.pipeline.handle_transcript(transcript, self.context(context))
 
 
 # --- judging one turn --------------------------------------------------------------------------
@@ -478,9 +492,21 @@ class EvalRunner:
     def __init__(self, loaded: LoadedConfig) -> None:
         self.loaded = loaded
         self._listener: Listener | None = None
+        self._frames: FrameContexts | None = None
 
     def session(self) -> EvalSession:
-        return EvalSession(self.loaded)
+        return EvalSession(self.loaded, self.frames)
+
+    def frames(self) -> FrameContexts:
+        """The camera stage for ``frame:`` contexts, built at the first one (needs OpenCV)."""
+        if self._frames is None:
+            from homebrain.vision.frames_context import FrameContexts
+
+            home = Home.from_config(self.loaded.config)
+            self._frames = FrameContexts(
+                self.loaded.config.vision, lambda site: home.room_of_site(site or home.default_site)
+            )
+        return self._frames
 
     @property
     def listener(self) -> Listener:

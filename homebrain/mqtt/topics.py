@@ -54,6 +54,10 @@ class Topics:
         """The spoken answer as a WAV (speech.speak.output: mqtt)."""
         return f"{self.prefix}/{site}/speech"
 
+    def presence(self, camera: str) -> str:
+        """Who a camera sees (retained JSON: people, zones, since when; never an image)."""
+        return f"{self.prefix}/{camera}/presence"
+
     def site_of(self, topic: str, leaf: str) -> str | None:
         """('homebrain/kitchen/text', 'text') → 'kitchen'; another topic → None."""
         head, tail = f"{self.prefix}/", f"/{leaf}"
