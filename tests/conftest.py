@@ -42,6 +42,7 @@ def write_config(tmp_path: Path, broker: Mosquitto | None, **mqtt: object) -> Pa
     import yaml
 
     data = yaml.safe_load((ROOT / "configs" / "demo.yaml").read_text())
+    data.pop("vision", None)  # the cameras have their own tests (test_vision_daemon.py)
     data["mqtt"] = {"embedded": False, "client_id": f"hb-test-{tmp_path.name[-12:]}"}
     if broker is not None:
         data["mqtt"].update(host=broker.host, port=broker.port)

@@ -564,6 +564,7 @@ def test_eval_counts_a_custom_action_as_acting(
 def model_config(tmp_path: Path, model: Path | None) -> Path:
     """The demo home with the model recogniser (``model`` None: the shipped one)."""
     data = yaml.safe_load(DEMO.read_text())
+    data.pop("vision")  # its camera folder is relative to configs/
     data["understanding"] = {"recogniser": "model"}
     if model is not None:
         data["understanding"]["model"] = str(model)

@@ -20,6 +20,9 @@ def demo_copy(tmp_path: Path) -> Path:
     data = yaml.safe_load((ROOT / "configs" / "demo.yaml").read_text())
     assert data["mqtt"]["embedded"] is True and data["simulate"] is True
     data["mqtt"]["port"] = free_port()
+    for camera in data["vision"]["cameras"].values():  # the frames stay where they are
+        if camera["source"]["type"] == "folder":
+            camera["source"]["path"] = str(ROOT / "configs" / camera["source"]["path"])
     path = tmp_path / "demo.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     return path

@@ -314,13 +314,16 @@ class _Reader:
         audio = self.audio(raw, loc, where)
         if "say" in raw:
             value = raw["say"]
-            if isinstance(value, str) and value.strip():
-                say = value
+            own = raw.get("context")
+            pictured = isinstance(own, dict) and bool(own.get("frame") or own.get("frames"))
+            if isinstance(value, str) and (value.strip() or pictured):
+                say = value  # "" with a picture: no words, only a gesture
             else:
                 self.problem(
                     (*loc, "say"),
                     where,
-                    f"say: expected one non-empty sentence (a dialogue turn is one utterance), "
+                    f"say: expected one non-empty sentence (a dialogue turn is one utterance; "
+                    f"'' only with a frame: a gesture without words), "
                     f"got {_kind(value)} {value!r}",
                 )
         if "say" in raw and "audio" in raw:

@@ -1,0 +1,180 @@
+"""The cameras in the running daemon: a real Mosquitto, real photographs in a camera
+folder, the real landmark models. Presence goes out retained and without pixels; a turn
+from a site with no room is placed where the camera sees its speaker; an open palm held
+up answers a pending question with no words; a camera that vanishes is reported and
+comes back, and the daemon keeps answering meanwhile."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from mqtt_helpers import Mosquitto, Recorder, wait_until
+
+from homebrain.config.loader import load_config
+from homebrain.daemon import Daemon
+from homebrain.turns import ACTION, ASK
+
+ROOT = Path(__file__).resolve().parent.parent
+PERSON = ROOT / "configs" / "frames" / "living_room"  # Grace Hopper, and mirrored
+OPEN_PALM = Path("/usr/share/doc/opencv-doc/opencv4/html/Back_Projection_Theory0.jpg")
+NO_ONE = Path("/usr/share/doc/opencv-doc/examples/data/fruits.jpg")
+
+
+def camera_home(tmp_path: Path, broker: Mosquitto, frames: list[Path], **camera: Any) -> Path:
+    """configs/demo.yaml on ``broker`` with its living-room camera reading ``frames``."""
+    folder = tmp_path / "frames"
+    folder.mkdir(exist_ok=True)
+    for index, frame in enumerate(frames):
+        shutil.copy(frame, folder / f"{index:04d}{frame.suffix}")
+    data = yaml.safe_load((ROOT / "configs" / "demo.yaml").read_text())
+    data["mqtt"] = {
+        "embedded": False,
+        "host": broker.host,
+        "port": broker.port,
+        "client_id": f"hb-vision-{tmp_path.name[-12:]}",
+        "reconnect_min_delay": 0.2,
+        "reconnect_max_delay": 1.0,
+    }
+    data["simulate"] = True
+    cam = data["vision"]["cameras"]["living_room_cam"]
+    cam["source"] = {"type": "folder", "path": str(folder), "loop": True}
+    cam["fps"] = 4
+    cam.update(camera)
+    path = tmp_path / "home.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path
+
+
+def presence(message: Any) -> dict[str, Any]:
+    return dict(json.loads(message.payload))
+
+
+@pytest.fixture
+def broker(tmp_path: Path) -> Any:
+    server = Mosquitto(tmp_path)
+    server.start()
+    yield server
+    server.stop()
+
+
+def started(config: Path) -> Daemon:
+    daemon = Daemon(load_config(config))
+    daemon.start()
+    assert daemon.link.wait_connected(10)
+    return daemon
+
+
+def test_presence_is_retained_and_carries_no_image(tmp_path: Path, broker: Mosquitto) -> None:
+    frames = sorted(PERSON.glob("*.jpg"))
+    daemon = started(camera_home(tmp_path, broker, frames))
+    recorder = Recorder(broker.host, broker.port, topics=("homebrain/+/presence",))
+    try:
+        seen = recorder.wait_for(
+            "homebrain/living_room_cam/presence",
+            timeout=20,
+            predicate=lambda m: presence(m)["people"] == 1,
+        )
+        body = presence(seen)
+        assert body["camera"] == "living_room_cam" and body["room"] == "living_room"
+        assert body["zones"] == {"sofa": 1} and body["active"] is True
+        assert body["since"] <= body["time"]
+        assert len(seen.payload) < 400  # numbers and names only, never pixels
+        # retained: a client that comes later is told at once
+        late = Recorder(broker.host, broker.port, topics=("homebrain/living_room_cam/presence",))
+        try:
+            late.wait_for(
+                "homebrain/living_room_cam/presence",
+                predicate=lambda m: m.retain and presence(m)["people"] == 1,
+            )
+        finally:
+            late.close()
+        # the disabled bedroom camera said so, and never opened its device
+        off = recorder.wait_for("homebrain/bedroom_cam/presence")
+        assert presence(off)["active"] is False and presence(off)["people"] == 0
+        assert daemon.vision is not None and daemon.vision.workers["bedroom_cam"].reader is None
+    finally:
+        recorder.close()
+        daemon.stop()
+
+
+def test_a_site_without_a_room_is_where_the_camera_sees_its_speaker(
+    tmp_path: Path, broker: Mosquitto
+) -> None:
+    daemon = started(camera_home(tmp_path, broker, sorted(PERSON.glob("*.jpg"))))
+    try:
+        assert daemon.vision is not None
+        assert wait_until(lambda: any(s.count for s in daemon.vision.scenes()), 20)
+        result = daemon.handle_payload("panel", b"turn on the light")
+        assert result.outcome == ACTION, result.response
+        assert [c.entity_id for c in result.commands] == ["light.reading_lamp"]
+    finally:
+        daemon.stop()
+
+
+def test_no_one_seen_means_no_room_is_guessed(tmp_path: Path, broker: Mosquitto) -> None:
+    daemon = started(camera_home(tmp_path, broker, [NO_ONE]))
+    try:
+        assert daemon.vision is not None
+        worker = daemon.vision.workers["living_room_cam"]
+        assert wait_until(lambda: worker.stats.analysed >= 1, 20)
+        result = daemon.handle_payload("panel", b"turn on the light")
+        assert result.outcome == ASK and result.commands == []
+    finally:
+        daemon.stop()
+
+
+def test_an_open_palm_answers_the_unlock_question(tmp_path: Path, broker: Mosquitto) -> None:
+    # the camera's folder is empty at first (reported, retried): the question comes
+    # first, then the hand appears; a gesture made before a question answers nothing
+    daemon = started(camera_home(tmp_path, broker, []))
+    topics = ("homebrain/living_room/#", "zigbee2mqtt/#")
+    recorder = Recorder(broker.host, broker.port, topics=topics)
+    try:
+        asked = daemon.handle_payload("living_room", b"unlock the front door")
+        assert asked.outcome == ASK
+        assert daemon.pipeline.dialogue.pending("living_room") is not None
+        shutil.copy(OPEN_PALM, tmp_path / "frames" / "palm.jpg")
+        answered = recorder.wait_for(
+            "homebrain/living_room/intent",
+            timeout=20,
+            predicate=lambda m: json.loads(m.payload).get("intent") == "cancel",
+        )
+        assert json.loads(answered.payload)["commands"] == []
+        assert daemon.pipeline.dialogue.pending("living_room") is None
+        assert not recorder.on("zigbee2mqtt/front_door_lock/set")
+    finally:
+        recorder.close()
+        daemon.stop()
+
+
+def test_a_camera_that_vanishes_is_reported_and_comes_back(
+    tmp_path: Path, broker: Mosquitto
+) -> None:
+    daemon = started(camera_home(tmp_path, broker, sorted(PERSON.glob("*.jpg"))))
+    try:
+        assert daemon.vision is not None
+        worker = daemon.vision.workers["living_room_cam"]
+        assert wait_until(lambda: worker.stats.frames >= 2, 20)
+        folder = tmp_path / "frames"
+        folder.rename(tmp_path / "unplugged")
+
+        def state() -> str:
+            reader = worker.reader
+            return reader.status().state if reader is not None else "none"
+
+        assert wait_until(lambda: state() == "reconnecting", 10)
+        assert "frames" in (worker.reader.status().last_error or "")  # type: ignore[union-attr]
+        # the daemon goes on answering while its camera is away
+        result = daemon.handle_payload("kitchen", b"turn on the kitchen light")
+        assert result.outcome == ACTION
+        (tmp_path / "unplugged").rename(folder)
+        before = worker.stats.frames
+        assert wait_until(lambda: worker.stats.frames > before + 1, 20)
+        assert state() == "ok"
+    finally:
+        daemon.stop()
