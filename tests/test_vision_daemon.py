@@ -23,6 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PERSON = ROOT / "configs" / "frames" / "living_room"  # Grace Hopper, and mirrored
 OPEN_PALM = Path("/usr/share/doc/opencv-doc/opencv4/html/Back_Projection_Theory0.jpg")
 NO_ONE = Path("/usr/share/doc/opencv-doc/examples/data/fruits.jpg")
+# a man reaching up for a ball: his forearm's ray ends in the demo's reading-lamp mark
+REACHING = Path("/usr/share/doc/opencv-doc/examples/data/basketball1.png")
 
 
 def camera_home(tmp_path: Path, broker: Mosquitto, frames: list[Path], **camera: Any) -> Path:
@@ -177,4 +179,19 @@ def test_a_camera_that_vanishes_is_reported_and_comes_back(
         assert wait_until(lambda: worker.stats.frames > before + 1, 20)
         assert state() == "ok"
     finally:
+        daemon.stop()
+
+
+def test_turn_that_on_while_pointing(tmp_path: Path, broker: Mosquitto) -> None:
+    daemon = started(camera_home(tmp_path, broker, [REACHING]))
+    recorder = Recorder(broker.host, broker.port, topics=("homebrain/living_room/intent",))
+    try:
+        assert daemon.vision is not None
+        assert wait_until(lambda: any(s.pointing for s in daemon.vision.scenes()), 20)
+        recorder.publish("homebrain/living_room/text", "turn that on")
+        intent = json.loads(recorder.wait_for("homebrain/living_room/intent").payload)
+        assert intent["outcome"] == ACTION
+        assert [c["entity_id"] for c in intent["commands"]] == ["light.reading_lamp"]
+    finally:
+        recorder.close()
         daemon.stop()

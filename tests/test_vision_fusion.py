@@ -211,3 +211,36 @@ def test_camera_snapshot_draws_and_reports(
     assert (tmp_path / "live.jpg").stat().st_size > 10_000
     assert main(["camera", "snapshot", "-c", "configs/demo.yaml", "--camera", "attic"]) == 2
     assert "no camera 'attic'" in capsys.readouterr().out
+
+
+def test_a_clip_counts_a_gesture_only_when_it_is_held(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    palm = "/usr/share/doc/opencv-doc/opencv4/html/Back_Projection_Theory0.jpg"
+    empty = "/usr/share/doc/opencv-doc/examples/data/fruits.jpg"
+
+    def dialogue(frames: list[str], expect: str) -> dict[str, Any]:
+        return {
+            "name": " ".join(Path(f).stem for f in frames),
+            "context": {"site": "living_room", "camera": "living_room_cam"},
+            "turns": [
+                {"say": "unlock the front door", "expect": "ask"},
+                {"say": "", "context": {"frames": frames}, "expect": "none"},
+                {"say": "yes", "expect": expect},
+            ],
+        }
+
+    unlocked = {"lock.front_door": {"state": "unlocked"}}
+    data = {
+        "dialogues": [
+            dialogue([palm, palm, palm], "none"),  # held: the question is cancelled
+            dialogue([empty, palm, palm], "none"),  # held over the clip's last frames
+            dialogue([palm, empty], unlocked),  # gone again: nothing answered, "yes" unlocks
+            dialogue([empty, palm], unlocked),  # one frame is a glimpse, not a gesture
+        ]
+    }
+    path = tmp_path / "clips.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    assert main(["eval", "--config", "configs/demo.yaml", str(path), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["overall"]["dialogues_passed"] == 4, report["failures"]

@@ -25,7 +25,8 @@ question time-outs), and ``transcript`` beside ``audio`` (the words the clip
 says: the word error rate is reported when it is given). Context keys other
 than ``site`` and ``pointing_at`` are passed to the pipeline in
 ``TurnContext.extra``. ``frame: picture.jpg`` (or ``frames:`` for a short
-clip, judged on its last analysed frame's gesture held over the clip) in a
+clip: its last frame, with a gesture counted only when held over the last two, as
+the daemon's cameras count it) in a
 context is what the camera saw at that turn: the real landmark models run on
 it and the scene joins the turn as the daemon's cameras would (vision vector,
 pointing at a configured device, the room the speaker is seen in); ``camera:``

@@ -18,6 +18,7 @@ from homebrain.turns import TurnContext
 from homebrain.vision.analyser import FrameAnalyser
 from homebrain.vision.fusion import turn_vision
 from homebrain.vision.scene import Scene
+from homebrain.vision.service import GESTURE_FRAMES
 
 FRAME_KEYS = ("frame", "frames", "camera")
 
@@ -66,8 +67,10 @@ class FrameContexts:
         scenes = [self.scene(p, camera, site_room, float(i)) for i, p in enumerate(paths)]
         last = scenes[-1]
         if len(scenes) > 1:
-            # a clip: a gesture counts when it is held (its weakest score over the frames)
-            held = {g: min(s.gestures.get(g, 0.0) for s in scenes) for g in last.gestures}
+            # a clip: a gesture counts when it is held over its last frames, as the daemon's
+            # cameras require (its weakest score over them)
+            tail = scenes[-GESTURE_FRAMES:]
+            held = {g: min(s.gestures.get(g, 0.0) for s in tail) for g in last.gestures}
             last = Scene(
                 last.camera, last.room, last.time, last.people, last.zones, last.pointing, held
             )
