@@ -195,3 +195,51 @@ def test_turn_that_on_while_pointing(tmp_path: Path, broker: Mosquitto) -> None:
     finally:
         recorder.close()
         daemon.stop()
+
+
+def test_frames_are_stored_only_with_debug_dir(tmp_path: Path, broker: Mosquitto) -> None:
+    frames = sorted(PERSON.glob("*.jpg"))
+    quiet = tmp_path / "quiet"
+    quiet.mkdir()
+    daemon = started(camera_home(quiet, broker, frames))
+    try:
+        assert daemon.vision is not None
+        worker = daemon.vision.workers["living_room_cam"]
+        assert wait_until(lambda: worker.stats.analysed >= 3, 20)
+    finally:
+        daemon.stop()
+    written = {p.name for p in quiet.rglob("*") if p.is_file()}
+    assert written == {"home.yaml", "0000.jpg", "0001.jpg"}  # the inputs, nothing more
+
+    debug = tmp_path / "debug"
+    debug.mkdir()
+    daemon = started(camera_home(debug, broker, frames, debug_dir=str(debug / "seen")))
+    try:
+        assert daemon.vision is not None
+        worker = daemon.vision.workers["living_room_cam"]
+        assert wait_until(lambda: worker.stats.analysed >= 3, 20)
+    finally:
+        daemon.stop()
+    assert len(list((debug / "seen").glob("living_room_cam-*.jpg"))) >= 3
+
+
+def test_a_camera_off_its_schedule_is_closed(tmp_path: Path, broker: Mosquitto) -> None:
+    from datetime import datetime, timedelta
+
+    later = datetime.now() + timedelta(hours=2)
+    window = f"{later:%H}:00-{(later + timedelta(hours=1)):%H}:00"  # never now
+    frames = sorted(PERSON.glob("*.jpg"))
+    daemon = started(camera_home(tmp_path, broker, frames, schedule=[window]))
+    recorder = Recorder(broker.host, broker.port, topics=("homebrain/+/presence",))
+    try:
+        off = recorder.wait_for("homebrain/living_room_cam/presence", timeout=10)
+        assert presence(off)["active"] is False and presence(off)["people"] == 0
+        assert daemon.vision is not None
+        worker = daemon.vision.workers["living_room_cam"]
+        assert worker.reader is None and worker.stats.frames == 0
+        assert daemon.vision.scenes() == []
+        result = daemon.handle_payload("panel", b"turn on the light")
+        assert result.outcome == ASK  # nothing seen, nothing guessed
+    finally:
+        recorder.close()
+        daemon.stop()
