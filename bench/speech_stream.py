@@ -243,7 +243,7 @@ def run_soak(minutes: float, core: int, min_confidence: float | None = None) -> 
     total_seconds = minutes * 60
     with tempfile.TemporaryDirectory() as tmp:
         broker, port = start_mosquitto(Path(tmp))
-        extra = {} if min_confidence is None else {"min_confidence": min_confidence}
+        extra: dict[str, Any] = {} if min_confidence is None else {"min_confidence": min_confidence}
         config = write_config(Path(tmp), port, {"type": "raw", "path": "-"}, **extra)
         daemon = start_daemon(config, core, stdin=subprocess.PIPE)
         client = Client(port)

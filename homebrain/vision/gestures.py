@@ -22,6 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from homebrain.understanding.labels import GESTURES
+from homebrain.vision.geometry import angle, smoothstep
 from homebrain.vision.types import Hand
 
 FloatArray = npt.NDArray[np.float64]
@@ -53,19 +54,6 @@ def _sigmoid(x: float) -> float:
     if x < -40:
         return 0.0
     return 1.0 / (1.0 + math.exp(-x))
-
-
-def _smoothstep(x: float, low: float, high: float) -> float:
-    t = min(max((x - low) / (high - low), 0.0), 1.0)
-    return t * t * (3 - 2 * t)
-
-
-def _angle(a: FloatArray, b: FloatArray) -> float:
-    """Angle between two vectors, radians (0 for a zero vector: no evidence of a bend)."""
-    na, nb = float(np.linalg.norm(a)), float(np.linalg.norm(b))
-    if na < 1e-12 or nb < 1e-12:
-        return 0.0
-    return math.acos(min(max(float(a.dot(b)) / (na * nb), -1.0), 1.0))
 
 
 def _points(hand: Hand, aspect: float) -> FloatArray | None:
@@ -100,19 +88,19 @@ def features(hand: Hand, *, aspect: float = 1.0) -> dict[str, float] | None:
     directions = []
     for name, (mcp, pip, dip, tip) in zip(names, FINGER_CHAINS, strict=True):
         bend = (
-            _angle(p[mcp] - wrist, p[pip] - p[mcp])
-            + _angle(p[pip] - p[mcp], p[dip] - p[pip])
-            + _angle(p[dip] - p[pip], p[tip] - p[dip])
+            angle(p[mcp] - wrist, p[pip] - p[mcp], 0.0)
+            + angle(p[pip] - p[mcp], p[dip] - p[pip], 0.0)
+            + angle(p[dip] - p[pip], p[tip] - p[dip], 0.0)
         )
         mcp_reach = float(np.linalg.norm(p[mcp] - wrist))
         ratio = float(np.linalg.norm(p[tip] - wrist)) / max(mcp_reach, 1e-9)
         out[f"{name}_bend"] = bend
         out[f"{name}_ratio"] = ratio
         directions.append(p[tip] - p[mcp])
-    out["spread"] = _angle(directions[0], directions[3])
+    out["spread"] = angle(directions[0], directions[3], 0.0)
     cmc, mcp, ip, tip = THUMB_CHAIN
-    out["thumb_bend"] = _angle(p[mcp] - p[cmc], p[ip] - p[mcp]) + _angle(
-        p[ip] - p[mcp], p[tip] - p[ip]
+    out["thumb_bend"] = angle(p[mcp] - p[cmc], p[ip] - p[mcp], 0.0) + angle(
+        p[ip] - p[mcp], p[tip] - p[ip], 0.0
     )
     # how far the thumb tip stands off the fingers and palm: a folded thumb lies on the
     # index/middle phalanges or on the middle/ring knuckles
@@ -121,7 +109,7 @@ def features(hand: Hand, *, aspect: float = 1.0) -> dict[str, float] | None:
     # a folded thumb points across the palm towards the little finger, an extended one away
     across = p[17] - p[5]
     thumb_vec = p[tip] - p[mcp]
-    out["thumb_across"] = math.cos(_angle(thumb_vec, across))
+    out["thumb_across"] = math.cos(angle(thumb_vec, across, 0.0))
     thumb_2d = p[tip, :2] - p[mcp, :2]
     length_2d = float(np.linalg.norm(thumb_2d))
     out["thumb_length_2d"] = length_2d / palm
@@ -158,18 +146,18 @@ def classify(hand: Hand, *, aspect: float = 1.0) -> dict[str, float]:
     f = features(hand, aspect=aspect)
     if f is None:
         return _none()
-    plausible = _smoothstep(f["palm_area"], 0.08, 0.2)
+    plausible = smoothstep(f["palm_area"], 0.08, 0.2)
     if plausible <= 0.0:
         return _none()
     thumb = _thumb_extension(f)
     fingers = [_finger_extension(f, name) for name in ("index", "middle", "ring", "little")]
     curled = [1.0 - e for e in fingers]
     # a thumb pointing at the camera has no direction in the image
-    directional = _smoothstep(f["thumb_length_2d"], 0.2, 0.4)
+    directional = smoothstep(f["thumb_length_2d"], 0.2, 0.4)
     up = directional * _sigmoid((f["thumb_up_cos"] - _UP_COS_MID) / _UP_COS_SCALE)
     down = directional * _sigmoid((-f["thumb_up_cos"] - _UP_COS_MID) / _UP_COS_SCALE)
     thumb_fist = thumb * curled[0] * curled[1] * curled[2] * curled[3]
-    spread = 0.75 + 0.25 * _smoothstep(f["spread"], math.radians(8), math.radians(18))
+    spread = 0.75 + 0.25 * smoothstep(f["spread"], math.radians(8), math.radians(18))
     scores = {
         "thumbs_up": thumb_fist * up,
         "thumbs_down": thumb_fist * down,

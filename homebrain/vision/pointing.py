@@ -40,6 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from homebrain.vision.geometry import angle, smoothstep
 from homebrain.vision.gestures import classify
 from homebrain.vision.types import Hand, Mark, Person, PointingHit
 
@@ -73,18 +74,6 @@ class Ray:
     side: str = ""  # "left" / "right": whose arm
 
 
-def _smoothstep(x: float, low: float, high: float) -> float:
-    t = min(max((x - low) / (high - low), 0.0), 1.0)
-    return t * t * (3 - 2 * t)
-
-
-def _angle(a: FloatArray, b: FloatArray) -> float:
-    na, nb = float(np.linalg.norm(a)), float(np.linalg.norm(b))
-    if na < 1e-12 or nb < 1e-12:
-        return math.pi
-    return math.acos(min(max(float(a.dot(b)) / (na * nb), -1.0), 1.0))
-
-
 def _in_frame(point: FloatArray) -> bool:
     return bool(0.0 <= point[0] <= 1.0 and 0.0 <= point[1] <= 1.0)
 
@@ -112,12 +101,12 @@ def _finger_direction(
     if palm < 1e-9 or length < 1e-9:
         return None
     pointing = classify(hand, aspect=aspect)["pointing"]
-    off = _angle(finger, forearm)
+    off = angle(finger, forearm, math.pi)
     weight = (
         0.7
-        * _smoothstep(pointing, 0.3, 0.7)
-        * _smoothstep(length / palm, 0.3, 0.6)  # a finger aimed at the camera has no direction
-        * (1.0 - _smoothstep(math.degrees(off), 30.0, 55.0))  # hand bent away: not this ray
+        * smoothstep(pointing, 0.3, 0.7)
+        * smoothstep(length / palm, 0.3, 0.6)  # a finger aimed at the camera has no direction
+        * (1.0 - smoothstep(math.degrees(off), 30.0, 55.0))  # hand bent away: not this ray
     )
     if weight <= 0.0:
         return None
@@ -131,12 +120,12 @@ def _arm_factors(
     shoulder_i, elbow_i, wrist_i = LEFT_ARM if side == "left" else RIGHT_ARM
     elbow, wrist = xy[elbow_i], xy[wrist_i]
     forearm = wrist - elbow
-    elevation = math.degrees(_angle(forearm, down))
+    elevation = math.degrees(angle(forearm, down, math.pi))
     straight = 1.0
     elbow_angle = 180.0
     if _visible(lm, shoulder_i):
-        elbow_angle = math.degrees(_angle(xy[shoulder_i] - elbow, forearm))
-        straight = max(_smoothstep(elbow_angle, 105.0, 130.0), _smoothstep(elevation, 70.0, 90.0))
+        elbow_angle = math.degrees(angle(xy[shoulder_i] - elbow, forearm, math.pi))
+        straight = max(smoothstep(elbow_angle, 105.0, 130.0), smoothstep(elevation, 70.0, 90.0))
     # a bent arm whose hand rests in front of the torso is holding something or folded
     # across the chest; pointing across the body stretches the arm out
     off_torso = 1.0
@@ -148,24 +137,24 @@ def _arm_factors(
         y_high = float(max(xy[23, 1], xy[24, 1]))
         inside = x_low <= wrist[0] <= x_high and y_low <= wrist[1] <= y_high
         if inside:
-            off_torso = _smoothstep(elbow_angle, 120.0, 145.0)
+            off_torso = smoothstep(elbow_angle, 120.0, 145.0)
     clear_of_head = 1.0
     if _visible(lm, 0):
-        clear_of_head = _smoothstep(float(np.linalg.norm(wrist - xy[0])) / scale, 0.45, 0.7)
+        clear_of_head = smoothstep(float(np.linalg.norm(wrist - xy[0])) / scale, 0.45, 0.7)
     other_elbow = RIGHT_ARM[1] if side == "left" else LEFT_ARM[1]
     uncrossed = 1.0
     if _visible(lm, other_elbow):
         gap = float(np.linalg.norm(wrist - xy[other_elbow])) / scale
-        uncrossed = _smoothstep(gap, 0.3, 0.5)
+        uncrossed = smoothstep(gap, 0.3, 0.5)
     visibility = min(float(lm[elbow_i, 3]), float(lm[wrist_i, 3])) if lm.shape[1] > 3 else 1.0
     return {
-        "raised": _smoothstep(elevation, 30.0, 50.0),
+        "raised": smoothstep(elevation, 30.0, 50.0),
         "straight": straight,
-        "foreshortened": _smoothstep(float(np.linalg.norm(forearm)) / scale, 0.15, 0.3),
+        "foreshortened": smoothstep(float(np.linalg.norm(forearm)) / scale, 0.15, 0.3),
         "clear_of_head": clear_of_head,
         "uncrossed": uncrossed,
         "off_torso": off_torso,
-        "visible": _smoothstep(visibility, 0.4, 0.7),
+        "visible": smoothstep(visibility, 0.4, 0.7),
     }
 
 
@@ -253,7 +242,7 @@ def _view(
         # box counts as a wide, weakly informative target when its middle lies ahead
         center = np.array([(x0 + x1) / 2, (y0 + y1) / 2])
         reaching = back > 0 and not inside(origin - back * direction)
-        if reaching or _angle(center - origin, direction) < math.pi / 2:
+        if reaching or angle(center - origin, direction, math.pi) < math.pi / 2:
             return (-math.pi / 2, math.pi / 2)
         return None
     corners = np.array([[x0, y0], [x1, y0], [x0, y1], [x1, y1]]) - origin
@@ -342,7 +331,7 @@ def find_target(
         confidence = 0.5 * (1.0 + math.cos(math.pi * box_angle / max_angle))
         if len(candidates) > 1 and likelihood > 0:
             ratio = candidates[1][0] / likelihood
-            confidence *= 1.0 - 0.5 * _smoothstep(ratio, 0.2, 1.0)
+            confidence *= 1.0 - 0.5 * smoothstep(ratio, 0.2, 1.0)
         confidence *= ray.strength
         if best is None or confidence > best.confidence:
             # reported in normalised coordinates, like the origin, so that
