@@ -235,7 +235,9 @@ def rss_kib(pid: int) -> int:
     return 0
 
 
-def run_soak(minutes: float, core: int, min_confidence: float | None = None) -> dict[str, Any]:
+def run_soak(
+    minutes: float, core: int, min_confidence: float | None = None, wake_word: str | None = None
+) -> dict[str, Any]:
     rng = np.random.default_rng(1)
     talk = other_talk()
     block_seconds = 300.0
@@ -244,6 +246,8 @@ def run_soak(minutes: float, core: int, min_confidence: float | None = None) -> 
     with tempfile.TemporaryDirectory() as tmp:
         broker, port = start_mosquitto(Path(tmp))
         extra: dict[str, Any] = {} if min_confidence is None else {"min_confidence": min_confidence}
+        if wake_word is not None:  # listening only after it, as configs/pi.yaml does
+            extra["wake_word"] = {"model": wake_word}
         config = write_config(Path(tmp), port, {"type": "raw", "path": "-"}, **extra)
         daemon = start_daemon(config, core, stdin=subprocess.PIPE)
         client = Client(port)
@@ -308,12 +312,15 @@ def main() -> int:
     p = sub.add_parser("soak", help="RSS, real-time factor and actions over non-command audio")
     p.add_argument("--minutes", type=float, default=60.0, help="audio minutes (default 60)")
     p.add_argument("--min-confidence", type=float, help="speech.min_confidence (default 0.2)")
+    p.add_argument(
+        "--wake-word", help="listen only after this wake word (e.g. okay_nabu; default: none)"
+    )
     p.add_argument("--core", type=int, default=0, help="CPU the daemon is pinned to")
     args = parser.parse_args()
     if args.mode == "latency":
         result = run_latency(args.n, args.core, args.trailing)
     else:
-        result = run_soak(args.minutes, args.core, args.min_confidence)
+        result = run_soak(args.minutes, args.core, args.min_confidence, args.wake_word)
     print(json.dumps(result, indent=1))
     return 0
 
