@@ -44,6 +44,7 @@ def daemon_rss(recogniser: str) -> int:
     import yaml
 
     data = yaml.safe_load((ROOT / "configs" / "demo.yaml").read_text())
+    data.pop("vision", None)  # no cameras here: bench/vision_camera.py measures those
     data["understanding"] = {"recogniser": recogniser}
     data["mqtt"]["port"] = 18839
     with tempfile.TemporaryDirectory() as tmp:

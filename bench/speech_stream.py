@@ -82,6 +82,7 @@ def write_config(
     **speech: Any,
 ) -> Path:
     data = yaml.safe_load((ROOT / "configs" / "demo.yaml").read_text())
+    data.pop("vision", None)  # no cameras here: bench/vision_camera.py measures those
     data["mqtt"] = {"embedded": False, "host": "127.0.0.1", "port": port, "client_id": "bench"}
     data["speech"] = {"sources": [{**source, "site": SITE}], "endpoint": endpoint or {}, **speech}
     path = workdir / "home.yaml"
