@@ -21,7 +21,7 @@ from homebrain.daemon import Daemon
 from homebrain.turns import ACTION, ASK
 
 ROOT = Path(__file__).resolve().parent.parent
-PERSON = ROOT / "configs" / "frames" / "living_room"  # Grace Hopper, and mirrored
+PERSON = ROOT / "configs" / "frames" / "living_room"  # Grace Hopper, and shifted a little
 OPEN_PALM = Path("/usr/share/doc/opencv-doc/opencv4/html/Back_Projection_Theory0.jpg")
 NO_ONE = Path("/usr/share/doc/opencv-doc/examples/data/fruits.jpg")
 # a man reaching up for a ball: his forearm's ray ends in the demo's reading-lamp mark
