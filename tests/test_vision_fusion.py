@@ -244,3 +244,20 @@ def test_a_clip_counts_a_gesture_only_when_it_is_held(
     assert main(["eval", "--config", "configs/demo.yaml", str(path), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["overall"]["dialogues_passed"] == 4, report["failures"]
+
+
+def test_tiles_find_people_far_from_the_camera() -> None:
+    """vtest.avi's pedestrians are too small for the detector on the whole frame."""
+    import cv2
+
+    from homebrain.config.schema import VisionConfig
+    from homebrain.vision.analyser import FrameAnalyser
+
+    video = cv2.VideoCapture("/usr/share/doc/opencv-doc/examples/data/vtest.avi")
+    video.set(cv2.CAP_PROP_POS_FRAMES, 600)
+    ok, frame = video.read()
+    video.release()
+    assert ok
+    image = frame[:, :, ::-1].copy()
+    assert FrameAnalyser(VisionConfig(hands=False)).detect(image).people == []
+    assert len(FrameAnalyser(VisionConfig(hands=False, tiles=4)).detect(image).people) >= 2

@@ -366,6 +366,13 @@ class VisionConfig(Strict):
     cameras: dict[str, CameraConfig] = {}
     threads: int = Field(1, ge=1, le=16, description="threads each landmark model may use")
     hands: bool = Field(True, description="run the hand models (gestures, finger pointing)")
+    tiles: int = Field(
+        1,
+        ge=1,
+        le=4,
+        description="also look for people in an N×N grid of parts of the frame: finds "
+        "people far from a wide camera, at several times the cost (1: the whole frame only)",
+    )
     max_age: float = Field(
         3.0, gt=0, description="seconds a camera's last scene still counts for a turn"
     )

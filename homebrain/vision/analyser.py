@@ -57,7 +57,10 @@ class FrameAnalyser:
         with self._lock:
             if self._landmarker is None:
                 self._landmarker = Landmarker(
-                    threads=self.config.threads, hands=self.config.hands, model_dir=self._model_dir
+                    threads=self.config.threads,
+                    hands=self.config.hands,
+                    model_dir=self._model_dir,
+                    tiles=self.config.tiles,
                 )
             return self._landmarker.detect(image)
 
