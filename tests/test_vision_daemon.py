@@ -284,3 +284,56 @@ def test_a_thumb_answers_the_unlock_question(
     finally:
         recorder.close()
         daemon.stop()
+
+
+class PhotoPicamera2:
+    """A Pi camera off a Pi: picamera2's interface (as the source uses it) showing a real
+    photograph, in the BGR order its "RGB888" arrays really have."""
+
+    def __init__(self, camera_num: int = 0) -> None:
+        self.size = (640, 480)
+
+    def create_video_configuration(self, **kw: Any) -> dict[str, Any]:
+        return dict(kw)
+
+    def configure(self, config: dict[str, Any]) -> None:
+        self.size = tuple(config["main"]["size"])
+
+    def start(self) -> None:
+        pass
+
+    def capture_array(self, name: str = "main") -> Any:
+        import cv2
+
+        photo = cv2.imread(str(sorted(PERSON.glob("*.jpg"))[0]))  # BGR, as the camera gives
+        return cv2.resize(photo, self.size)
+
+    def stop(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def test_the_pi_camera_through_the_daemon(
+    tmp_path: Path, broker: Mosquitto, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+    import types
+
+    module = types.ModuleType("picamera2")
+    module.Picamera2 = PhotoPicamera2  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "picamera2", module)
+    config = camera_home(tmp_path, broker, [], source={"type": "picamera2", "device": 0})
+    daemon = started(config)
+    recorder = Recorder(broker.host, broker.port, topics=("homebrain/+/presence",))
+    try:
+        seen = recorder.wait_for(
+            "homebrain/living_room_cam/presence",
+            timeout=20,
+            predicate=lambda m: presence(m)["people"] == 1,
+        )
+        assert presence(seen)["zones"] == {"sofa": 1}
+    finally:
+        recorder.close()
+        daemon.stop()
