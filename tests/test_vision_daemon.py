@@ -337,3 +337,28 @@ def test_the_pi_camera_through_the_daemon(
     finally:
         recorder.close()
         daemon.stop()
+
+
+def test_a_video_that_ends_turns_its_camera_off(tmp_path: Path, broker: Mosquitto) -> None:
+    frames = sorted(PERSON.glob("*.jpg"))
+    config = camera_home(tmp_path, broker, frames)
+    data = yaml.safe_load(config.read_text())
+    data["vision"]["cameras"]["living_room_cam"]["source"]["loop"] = False
+    config.write_text(yaml.safe_dump(data, sort_keys=False))
+    daemon = started(config)
+    recorder = Recorder(broker.host, broker.port, topics=("homebrain/living_room_cam/presence",))
+    try:
+        assert daemon.vision is not None
+        worker = daemon.vision.workers["living_room_cam"]
+        off = recorder.wait_for(
+            "homebrain/living_room_cam/presence",
+            timeout=20,
+            predicate=lambda m: presence(m)["active"] is False,
+        )
+        assert presence(off)["people"] == 0
+        assert worker.stats.frames == len(frames) and worker.reader is None
+        assert daemon.vision.scenes() == []
+        assert daemon.handle_payload("kitchen", b"turn on the kitchen light").outcome == ACTION
+    finally:
+        recorder.close()
+        daemon.stop()

@@ -131,6 +131,7 @@ def demo_with(tmp_path: Path, camera: dict[str, Any]) -> Path:
             "between 0 and 1",
         ),
         ({"source": {"type": "opencv", "device": 0}, "schedule": ["7-23"]}, "'HH:MM-HH:MM'"),
+        ({"source": {"type": "picamera2"}}, "apt install python3-picamera2"),  # not a Pi
     ],
 )
 def test_camera_config_errors_name_the_key(

@@ -416,6 +416,12 @@ def _check_vision(config: HomebrainConfig, base: Path, add: Any, entities: dict[
                 add((*loc, "source", "path"), "a folder source needs a path")
             elif not (base / source.path).is_dir():
                 add((*loc, "source", "path"), f"{source.path!r}: no such directory")
+        elif source.type == "picamera2" and not _importable("picamera2"):
+            add(
+                (*loc, "source", "type"),
+                "a Pi camera needs picamera2: apt install python3-picamera2, and a venv "
+                "made with --system-site-packages (it only installs on a Raspberry Pi)",
+            )
         elif source.type == "opencv":
             if (source.path is None) == (source.device is None):
                 add(
@@ -480,6 +486,18 @@ def _check_speech(config: HomebrainConfig, base: Path, add: Any) -> None:
     endpoint = speech.endpoint
     if endpoint.max_utterance <= endpoint.min_speech:
         add(("speech", "endpoint", "max_utterance"), "expected more than min_speech")
+
+
+def _importable(module: str) -> bool:
+    import importlib.util
+    import sys
+
+    if module in sys.modules:  # already imported (or put there, as tests do)
+        return sys.modules[module] is not None
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def _profile_keys(profile: Any, device: DeviceConfig) -> list[str]:

@@ -141,9 +141,11 @@ class CameraWorker:
                 if frame is not None:
                     self.step(frame)
                 elif self.reader.status().state == "stopped":
-                    log.warning("camera %s stopped: %s", self.name, self.reader.status().last_error)
-                    self._stop.wait(5.0)
-                    self._sleep_camera()  # a fresh reader tries again
+                    # a finite source that ended, or an error no retry can fix (picamera2
+                    # missing): said once, and the camera stays off until a reload
+                    why = self.reader.status().last_error or "its source ended"
+                    log.error("camera %s stopped: %s; it stays off until a reload", self.name, why)
+                    return
         except Exception:  # a camera must never take the daemon down
             log.exception("camera %s failed", self.name)
         finally:
