@@ -86,6 +86,10 @@ class OpenCVSource:
     def _open_capture(self) -> Any:
         import cv2
 
+        # the reader says what went wrong, once, in homebrain's log; OpenCV's own
+        # warnings would repeat it on every retry
+        cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_ERROR)
+
         if self.device_kind == "file" and not Path(str(self.target)).is_file():
             raise FrameSourceError(f"{self._describe()}: no such video file")
         if self.device_kind == "device" and not Path(str(self.target)).exists():
