@@ -6,12 +6,15 @@ in tests/fixtures/vision/recorded_landmarks.json, under three conditions: "stand
 up to 65°) and "no_depth" (z zeroed, as from a 2-D-only landmark model).
 Pointing: people pointing at the marks of a living-room layout, by forearm alone and
 with a pointing hand at the wrist, plus people at rest (arms down, hands on hips, arms
-crossed, hand at the face) who must hit nothing.
+crossed, hand at the face) who must hit nothing. The same again on real bodies: every
+person recorded whole in recorded_landmarks.json keeps the torso, head and legs the pose
+model found in a photograph and has one arm re-posed to point at a device of the layout
+(hand_synth.pose_from_recorded), or both arms at rest (hand_synth.rest_from_recorded).
 
 Generated data measures the geometry, not the landmark model: real photographs add
 occlusion and model failure that no figure here includes.
 
-Usage: .venv/bin/python bench/vision_gestures.py [-n 500] [--seeds 3] [--json]
+Usage: .venv/bin/python bench/vision_gestures.py [-n 500] [--seeds 3] [--recorded 200] [--json]
 """
 
 from __future__ import annotations
@@ -32,13 +35,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from homebrain.understanding.labels import GESTURES
 from homebrain.vision.gestures import best, classify
 from homebrain.vision.hand_synth import (
+    ARM_POINTS,
+    RECORDED_REST_POSES,
     REST_POSES,
+    FloatArray,
     Skeleton,
     canonical_skeleton,
+    load_recorded_people,
     load_recorded_skeletons,
+    pointing_side,
+    pose_from_recorded,
+    rest_from_recorded,
     synth_hand,
     synth_person,
     synth_pointing_hand,
+    within_reach,
 )
 from homebrain.vision.pointing import find_target, pointing_ray
 from homebrain.vision.types import Hand, Mark
@@ -172,6 +183,114 @@ def rest_trials(count: int, seeds: list[int]) -> dict[str, float]:
     return out
 
 
+RecordedPerson = tuple[str, FloatArray, float]  # name, [33, 4] landmarks, aspect
+
+
+def recorded_pointing_trials(
+    people: list[RecordedPerson], count: int, seeds: list[int], with_hand: bool
+) -> dict[str, Any]:
+    """``count`` trials per recorded person and seed: a device of the layout that lies
+    beyond the person's reach, aimed at about its middle, one arm re-posed to point."""
+    right = wrong = missed = 0
+    confidences: list[float] = []
+    wrong_confidences: list[float] = []
+    per_mark = {m.entity_id: {"right": 0, "wrong": 0, "none": 0} for m in LAYOUT}
+    per_person = {name: {"right": 0, "wrong": 0, "none": 0} for name, _, _ in people}
+    for seed in seeds:
+        rng = np.random.default_rng(3000 + seed)
+        for name, landmarks, aspect in people:
+            marks = [m for m in LAYOUT if not within_reach(landmarks, m.center, aspect=aspect)]
+            if not marks:
+                continue
+            for _ in range(count):
+                mark = marks[int(rng.integers(len(marks)))]
+                target = _aim(rng, mark)
+                side = pointing_side(landmarks, target, rng, aspect=aspect)
+                person = pose_from_recorded(landmarks, target, rng, side, aspect=aspect)
+                hands = []
+                if with_hand:
+                    elbow_i, wrist_i = ARM_POINTS[side][1:3]
+                    scale = np.array([aspect, 1.0])
+                    wrist = person.landmarks[wrist_i, :2].astype(float)
+                    elbow = person.landmarks[elbow_i, :2].astype(float)
+                    aim = (np.array(target) - wrist) * scale  # frame-height units
+                    forearm = float(np.linalg.norm((wrist - elbow) * scale))
+                    hands.append(
+                        synth_pointing_hand(
+                            rng,
+                            (float(wrist[0]), float(wrist[1])),
+                            (float(aim[0]), float(aim[1])),
+                            palm_size=0.35 * forearm,  # wrist → knuckles of a real arm
+                            aspect=aspect,
+                        )
+                    )
+                hit = find_target(pointing_ray(person, hands, aspect=aspect), LAYOUT, aspect=aspect)
+                if hit is None:
+                    outcome = "none"
+                    missed += 1
+                elif hit.entity_id == mark.entity_id:
+                    outcome = "right"
+                    right += 1
+                    confidences.append(hit.confidence)
+                else:
+                    outcome = "wrong"
+                    wrong += 1
+                    wrong_confidences.append(hit.confidence)
+                per_mark[mark.entity_id][outcome] += 1
+                per_person[name][outcome] += 1
+    total = max(right + wrong + missed, 1)
+    return {
+        "trials": right + wrong + missed,
+        "right": right / total,
+        "wrong": wrong / total,
+        "none": missed / total,
+        "mean_confidence_when_right": float(np.mean(confidences)) if confidences else 0.0,
+        "mean_confidence_when_wrong": (
+            float(np.mean(wrong_confidences)) if wrong_confidences else 0.0
+        ),
+        "at_confidence_0.5": {
+            "right": sum(c >= 0.5 for c in confidences) / total,
+            "wrong": sum(c >= 0.5 for c in wrong_confidences) / total,
+        },
+        "per_mark": per_mark,
+        "per_person": per_person,
+    }
+
+
+def recorded_rest_trials(
+    people: list[RecordedPerson], count: int, seeds: list[int]
+) -> dict[str, Any]:
+    """Share of recorded bodies at rest (arms as recorded, lowered where raised, or
+    each synthetic rest pose on the real torso) that hit a device anyway."""
+    hits = dict.fromkeys(RECORDED_REST_POSES, 0)
+    per_person = {name: dict.fromkeys(RECORDED_REST_POSES, 0) for name, _, _ in people}
+    for seed in seeds:
+        rng = np.random.default_rng(4000 + seed)
+        for name, landmarks, aspect in people:
+            for pose in RECORDED_REST_POSES:
+                for _ in range(count):
+                    person = rest_from_recorded(landmarks, rng, rest_pose=pose, aspect=aspect)
+                    if find_target(pointing_ray(person, [], aspect=aspect), LAYOUT, aspect=aspect):
+                        hits[pose] += 1
+                        per_person[name][pose] += 1
+    total = max(count * len(seeds) * len(people), 1)
+    return {
+        "trials_per_pose": count * len(seeds) * len(people),
+        "share": {pose: hits[pose] / total for pose in RECORDED_REST_POSES},
+        "per_person": per_person,
+    }
+
+
+def print_pointing(mode: str, p: dict[str, Any]) -> None:
+    print(
+        f"  {mode:<13} {p['right']:.3f} / {p['wrong']:.3f} / {p['none']:.3f}"
+        f"  (n={p['trials']}; mean confidence right {p['mean_confidence_when_right']:.2f},"
+        f" wrong {p['mean_confidence_when_wrong']:.2f}; at confidence >= 0.5:"
+        f" right {p['at_confidence_0.5']['right']:.3f},"
+        f" wrong {p['at_confidence_0.5']['wrong']:.3f})"
+    )
+
+
 def print_table(title: str, table: dict[str, dict[str, int]]) -> None:
     width = max(len(g) for g in GESTURES) + 2
     print(f"\n{title}  (rows: true, columns: predicted)")
@@ -188,6 +307,9 @@ def main() -> None:
     parser.add_argument("-n", type=int, default=500, help="hands per gesture per seed")
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--pointing", type=int, default=500, help="pointing trials per seed")
+    parser.add_argument(
+        "--recorded", type=int, default=200, help="pointing trials per recorded person per seed"
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON document only")
     args = parser.parse_args()
     seeds = list(range(args.seeds))
@@ -213,6 +335,14 @@ def main() -> None:
         "with_hand": pointing_trials(args.pointing, seeds, with_hand=True),
         "false_hit_at_rest": rest_trials(max(args.pointing // 4, 1), seeds),
     }
+    people = load_recorded_people()
+    result["pointing_recorded"] = {
+        "people": [name for name, _, _ in people],
+        "trials_per_person_per_seed": args.recorded,
+        "forearm_only": recorded_pointing_trials(people, args.recorded, seeds, with_hand=False),
+        "with_hand": recorded_pointing_trials(people, args.recorded, seeds, with_hand=True),
+        "false_hit_at_rest": recorded_rest_trials(people, max(args.recorded // 4, 1), seeds),
+    }
     result["skeletons"] = [s.name for s in skeletons]
     result["seconds"] = round(time.perf_counter() - started, 1)
     if args.json:
@@ -231,19 +361,31 @@ def main() -> None:
     pointing = result["pointing"]
     print("\npointing (right / wrong device / none)")
     for mode in ("forearm_only", "with_hand"):
-        p = pointing[mode]
-        print(
-            f"  {mode:<13} {p['right']:.3f} / {p['wrong']:.3f} / {p['none']:.3f}"
-            f"  (n={p['trials']}; mean confidence right {p['mean_confidence_when_right']:.2f},"
-            f" wrong {p['mean_confidence_when_wrong']:.2f}; at confidence >= 0.5:"
-            f" right {p['at_confidence_0.5']['right']:.3f},"
-            f" wrong {p['at_confidence_0.5']['wrong']:.3f})"
-        )
+        print_pointing(mode, pointing[mode])
     print("  per target, with hand (right / wrong / none):")
     for entity_id, counts in pointing["with_hand"]["per_mark"].items():
         print(f"    {entity_id:<20} {counts['right']:>5} {counts['wrong']:>5} {counts['none']:>5}")
     rest = ", ".join(f"{k} {v:.3f}" for k, v in pointing["false_hit_at_rest"].items())
     print(f"  false hits at rest: {rest}")
+    recorded = result["pointing_recorded"]
+    print(
+        f"\npointing, recorded bodies with one arm re-posed ({len(recorded['people'])} people;"
+        " right / wrong device / none)"
+    )
+    if recorded["people"]:
+        for mode in ("forearm_only", "with_hand"):
+            print_pointing(mode, recorded[mode])
+        print("  per target, with hand (right / wrong / none):")
+        for entity_id, counts in recorded["with_hand"]["per_mark"].items():
+            print(
+                f"    {entity_id:<20} {counts['right']:>5} {counts['wrong']:>5} {counts['none']:>5}"
+            )
+        print("  per person, with hand (right / wrong / none):")
+        for name, counts in recorded["with_hand"]["per_person"].items():
+            print(f"    {name:<20} {counts['right']:>5} {counts['wrong']:>5} {counts['none']:>5}")
+        at_rest = recorded["false_hit_at_rest"]
+        rest = ", ".join(f"{k} {v:.3f}" for k, v in at_rest["share"].items())
+        print(f"  false hits at rest (n={at_rest['trials_per_pose']} per pose): {rest}")
     print(f"\n{result['seconds']} s")
 
 

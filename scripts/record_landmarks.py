@@ -12,6 +12,15 @@ everything in homebrain.vision; ``width``/``height`` say the frame's shape.
 
 A video is read at the frame given after ``@`` (the first frame without one).
 ``--with-hands`` keeps only the pictures where a hand was found.
+
+Whole bodies (for re-posing real people in the pointing bench) come from pictures with
+no usable hands, and the hand tests expect every record of ``images`` to have one, so
+such pictures go to a section of their own, added to an existing recording whose other
+records stay exactly as they were:
+
+    .venv/bin/python scripts/record_landmarks.py --people-only --tiles 4 --max-people 8 \\
+        --add-to tests/fixtures/vision/recorded_landmarks.json --section bodies \\
+        .venv/lib/python3.11/site-packages/matplotlib/mpl-data/sample_data/grace_hopper.jpg
 """
 
 from __future__ import annotations
@@ -74,8 +83,12 @@ def _rounded(values: Any) -> Any:
     return np.round(np.asarray(values, dtype=np.float64), DECIMALS).tolist()
 
 
-def as_record(name: str, width: int, height: int, found: Detections) -> dict[str, Any]:
-    return {
+def as_record(
+    name: str, width: int, height: int, found: Detections, *, hands: bool = True
+) -> dict[str, Any]:
+    """One picture's findings; with ``hands`` False the record has no "hands" key, so a
+    reader cannot mistake "not looked for" for "none there"."""
+    record: dict[str, Any] = {
         "image": name,
         "width": width,
         "height": height,
@@ -87,7 +100,9 @@ def as_record(name: str, width: int, height: int, found: Detections) -> dict[str
             }
             for person in found.people
         ],
-        "hands": [
+    }
+    if hands:
+        record["hands"] = [
             {
                 "handedness": hand.handedness,
                 "box": _rounded(hand.box),
@@ -95,8 +110,8 @@ def as_record(name: str, width: int, height: int, found: Detections) -> dict[str
                 "landmarks": _rounded(hand.landmarks),  # [21, 3] x, y, z
             }
             for hand in found.hands
-        ],
-    }
+        ]
+    return record
 
 
 def record_landmarks(
@@ -111,8 +126,26 @@ def record_landmarks(
         name = Path(str(spec).partition("@")[0]).name
         if "@" in str(spec):
             name += "@" + str(spec).partition("@")[2]
-        records.append(as_record(name, image.shape[1], image.shape[0], found))
+        records.append(
+            as_record(name, image.shape[1], image.shape[0], found, hands=landmarker.hands_enabled)
+        )
     return records
+
+
+def merged(document: dict[str, Any], section: str, records: list[dict[str, Any]]) -> dict[str, Any]:
+    """``document`` with ``records`` in ``section``: a picture recorded again replaces
+    its old record in place, new ones go at the end, everything else is left alone."""
+    out = dict(document)
+    existing = list(out.get(section, []))
+    where = {r.get("image"): i for i, r in enumerate(existing)}
+    for record in records:
+        if record["image"] in where:
+            existing[where[record["image"]]] = record
+        else:
+            where[record["image"]] = len(existing)
+            existing.append(record)
+    out[section] = existing
+    return out
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -122,11 +155,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--tiles", type=int, default=1, help="body detector grid (see Landmarker)")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--model-dir", type=Path, default=None)
+    parser.add_argument("--max-people", type=int, default=4)
     parser.add_argument(
         "--with-hands", action="store_true", help="keep only pictures with a hand found"
     )
+    parser.add_argument(
+        "--people-only", action="store_true", help="run the pose models only; store no hands"
+    )
+    parser.add_argument(
+        "--add-to", type=Path, help="existing JSON file to add the records to (rewritten)"
+    )
+    parser.add_argument(
+        "--section", default="images", help="list in the document to put the records in"
+    )
     args = parser.parse_args(argv)
-    landmarker = Landmarker(threads=args.threads, tiles=args.tiles, model_dir=args.model_dir)
+    if args.with_hands and args.people_only:
+        parser.error("--with-hands and --people-only exclude each other")
+    if args.add_to is not None and args.out is not None:
+        parser.error("--add-to rewrites its file; give either it or --out")
+    landmarker = Landmarker(
+        threads=args.threads,
+        tiles=args.tiles,
+        model_dir=args.model_dir,
+        max_people=args.max_people,
+        hands=not args.people_only,
+    )
     try:
         records = record_landmarks(args.paths, landmarker)
     except ValueError as exc:
@@ -134,20 +187,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if args.with_hands:
         records = [r for r in records if r["hands"]]
-    document = {
+    document: dict[str, Any] = {
         "made_by": "scripts/record_landmarks.py",
         "models": "mediapipe==0.10.18 pose_detection, pose_landmark_full, "
         "palm_detection_lite, hand_landmark_lite",
-        "images": records,
     }
+    out = args.out
+    if args.add_to is not None:
+        document = json.loads(args.add_to.read_text()) if args.add_to.exists() else document
+        out = args.add_to
+    document = merged(document, args.section, records)
     text = compact_json(document)
-    if args.out is None:
+    if out is None:
         sys.stdout.write(text)
     else:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(text)
-        hands = sum(len(r["hands"]) for r in records)
-        print(f"wrote {args.out}: {len(records)} pictures, {hands} hands", file=sys.stderr)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text)
+        hands = sum(len(r.get("hands", [])) for r in records)
+        people = sum(len(r["people"]) for r in records)
+        print(
+            f"wrote {out}: {len(records)} pictures, {people} people, {hands} hands"
+            f" in {args.section!r}",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -11,6 +11,10 @@ and jittered the way a landmark model jitters. Everything is drawn from the call
 Hand space: ``u`` runs from the wrist along the middle metacarpal, ``v`` across the palm
 from the index side to the little-finger side, ``n = u × v`` out of the palm (the way the
 fingers curl). Lengths are in units of the palm length (wrist → middle-finger MCP).
+
+People come two ways: built from scratch (``synth_person``), or taken whole from the
+recording with one arm re-posed (``pose_from_recorded``, ``rest_from_recorded``), which
+keeps the real posture and proportions the pose model found in photographs.
 """
 
 from __future__ import annotations
@@ -711,3 +715,409 @@ def synth_person(
         float(min(ys.max() + 0.02, 1.0)),
     )
     return Person(box=box, landmarks=points.astype(np.float32), score=float(rng.uniform(0.8, 1.0)))
+
+
+# ---- recorded people, re-posed ------------------------------------------------------
+#
+# A body built from scratch has the proportions and posture someone chose; a recorded
+# one has what a real camera and the real pose model give: leaning torsos, people seen
+# from the side or from behind, shoulders narrowed by a turn, the model's own noise in
+# head and hips. The pointing rules read the arm against that torso, so re-posing only
+# an arm of a recorded body measures them on real torsos with a known ground truth.
+# Work is in frame-height units on both axes (x scaled by the aspect) so angles are
+# true; the torso frame is "down" (mid-shoulders → mid-hips) and, per arm, "outward"
+# (across the torso, away from the other shoulder).
+
+ARM_POINTS = {"left": (11, 13, 15, 17, 19, 21), "right": (12, 14, 16, 18, 20, 22)}
+TORSO_POINTS = (11, 12, 23, 24)
+RECORDED_REST_POSES = ("recorded", *REST_POSES)
+# a recorded forearm raised further than this from the torso's down axis may read as
+# pointing (the pointing rules' "raised" ramp runs 30° → 50°); whether the person meant
+# anything by it is unknown, so where ground truth must be "no target" it is lowered
+RAISED_DEG = 40.0
+
+
+def _torso_seen(landmarks: FloatArray, min_visibility: float) -> bool:
+    rows = landmarks[list(TORSO_POINTS)]
+    return bool(
+        np.all(rows[:, 3] >= min_visibility)
+        and np.all((rows[:, :2] >= 0.0) & (rows[:, :2] <= 1.0))
+        and float(np.linalg.norm((rows[2, :2] + rows[3, :2] - rows[0, :2] - rows[1, :2]) / 2))
+        > 1e-4
+    )
+
+
+def load_recorded_people(
+    path: Path = RECORDED_PATH, *, min_visibility: float = 0.5
+) -> list[tuple[str, FloatArray, float]]:
+    """(name, [33, 4] landmarks, aspect) for every recorded body whose shoulders and hips
+    were seen, from every section of the recording ([] when the file is absent).
+
+    Re-posing keeps the torso and reads "down" from it, so a body without hips (a
+    head-and-shoulders portrait, where the model guesses them below the frame) has
+    nothing trustworthy to keep. Names are ``picture#index``.
+    """
+    if not path.exists():
+        return []
+    data = json.loads(path.read_text())
+    found: list[tuple[str, FloatArray, float]] = []
+    if not isinstance(data, dict):
+        return found
+    for section, records in data.items():
+        if not isinstance(records, list):
+            continue
+        for record in records:
+            if not isinstance(record, dict) or not isinstance(record.get("people"), list):
+                continue
+            width, height = record.get("width"), record.get("height")
+            aspect = 1.0
+            if isinstance(width, int | float) and isinstance(height, int | float) and height > 0:
+                aspect = float(width) / float(height)
+            for index, raw in enumerate(record["people"]):
+                try:
+                    landmarks = np.array(raw["landmarks"], dtype=np.float64)
+                except (KeyError, TypeError, ValueError):
+                    continue
+                if landmarks.shape != (33, 4) or not np.all(np.isfinite(landmarks)):
+                    continue
+                if not _torso_seen(landmarks, min_visibility):
+                    continue
+                found.append((f"{record.get('image', section)}#{index}", landmarks, aspect))
+    return found
+
+
+def _checked(person_landmarks: npt.ArrayLike, aspect: float) -> tuple[FloatArray, FloatArray]:
+    """A copy to edit, so the caller's recording stays as it was, and its xy in
+    frame-height units, where angles are true."""
+    landmarks = np.array(person_landmarks, dtype=np.float64)
+    if landmarks.shape != (33, 4):
+        raise ValueError(f"expected [33, 4] pose landmarks, got shape {landmarks.shape}")
+    if not np.all(np.isfinite(landmarks)):
+        raise ValueError("recorded landmarks contain NaN or inf")
+    if not aspect > 0:
+        raise ValueError(f"aspect must be positive, got {aspect}")
+    xy = landmarks[:, :2] * np.array([aspect, 1.0])
+    return landmarks, xy
+
+
+def _torso_frame(xy: FloatArray) -> tuple[FloatArray, float]:
+    """(unit "down" along the torso, torso length), frame-height units."""
+    axis = (xy[23] + xy[24] - xy[11] - xy[12]) / 2
+    length = float(np.linalg.norm(axis))
+    if length < 1e-6:
+        raise ValueError("shoulders and hips coincide: no torso to keep")
+    return axis / length, length
+
+
+def _outward(xy: FloatArray, side: str, down: FloatArray) -> FloatArray:
+    """Across the torso, away from the other shoulder: the image's left or right
+    depending on whether the person faces the camera or turns away. Seen from the side
+    the shoulders coincide and either will do."""
+    this, other = (11, 12) if side == "left" else (12, 11)
+    across = np.array([-down[1], down[0]])
+    return across if float((xy[this] - xy[other]) @ across) >= 0 else -across
+
+
+def _toward(down: FloatArray, outward: FloatArray, degrees: float) -> FloatArray:
+    """A unit vector turned ``degrees`` from down towards outward (negative: inward)."""
+    theta = math.radians(degrees)
+    return math.cos(theta) * down + math.sin(theta) * outward
+
+
+def _bones(xy: FloatArray, side: str) -> tuple[float, float]:
+    shoulder, elbow, wrist = ARM_POINTS[side][:3]
+    return (
+        float(np.linalg.norm(xy[elbow] - xy[shoulder])),
+        float(np.linalg.norm(xy[wrist] - xy[elbow])),
+    )
+
+
+def arm_raised(
+    person_landmarks: npt.ArrayLike,
+    side: str,
+    *,
+    aspect: float = 1.0,
+    limit_deg: float = RAISED_DEG,
+) -> bool:
+    """Whether a recorded arm's forearm is raised past ``limit_deg`` from the torso's
+    down axis, i.e. could read as pointing whatever the person was doing."""
+    _, xy = _checked(person_landmarks, aspect)
+    down, _ = _torso_frame(xy)
+    _, elbow, wrist = ARM_POINTS[side][:3]
+    forearm = xy[wrist] - xy[elbow]
+    norm = float(np.linalg.norm(forearm))
+    if norm < 1e-9:
+        return False
+    cosine = min(max(float(forearm @ down) / norm, -1.0), 1.0)
+    return math.degrees(math.acos(cosine)) > limit_deg
+
+
+def _place_arm(
+    landmarks: FloatArray,
+    xy: FloatArray,
+    side: str,
+    elbow: FloatArray,
+    wrist: FloatArray,
+    rng: np.random.Generator,
+    *,
+    hand_points: bool,
+    noise: float,
+) -> None:
+    """Write a moved arm into ``landmarks`` (and ``xy``): elbow, wrist and the hand
+    points the pose model puts beyond the wrist, all in the shoulder's depth plane (the
+    lengths are image lengths, so the arm is drawn as if held across the view), seen
+    clearly, with the pose model's jitter on the moved points only."""
+    shoulder_i, elbow_i, wrist_i, pinky_i, index_i, thumb_i = ARM_POINTS[side]
+    forearm = wrist - elbow
+    length = float(np.linalg.norm(forearm))
+    along = forearm / length if length > 1e-9 else np.array([0.0, 1.0])
+    across = np.array([-along[1], along[0]])
+    moved = {elbow_i: elbow, wrist_i: wrist}
+    # proportions of a hand at the end of a forearm (index knuckle a third of it away)
+    hand = {
+        index_i: wrist + 0.33 * length * along,
+        pinky_i: wrist + 0.3 * length * along + 0.08 * length * across,
+        thumb_i: wrist + 0.2 * length * along - 0.1 * length * across,
+    }
+    if hand_points:
+        moved.update(hand)
+    for index, point in moved.items():
+        xy[index] = point + (rng.normal(0.0, noise, 2) if noise > 0 else 0.0)
+        landmarks[index, 2] = landmarks[shoulder_i, 2]
+        landmarks[index, 3] = rng.uniform(0.85, 1.0)
+    if not hand_points:
+        # a hand the model did not find sits on the wrist, unseen
+        for index in (pinky_i, index_i, thumb_i):
+            xy[index] = xy[wrist_i]
+            landmarks[index, 2] = landmarks[shoulder_i, 2]
+            landmarks[index, 3] = 0.0
+
+
+def _hang(
+    landmarks: FloatArray,
+    xy: FloatArray,
+    side: str,
+    rng: np.random.Generator,
+    *,
+    down: FloatArray,
+    hand_points: bool,
+    noise: float,
+) -> None:
+    """The arm hanging along the torso, a little out from it, with its recorded bones."""
+    outward = _outward(xy, side, down)
+    upper_len, fore_len = _bones(xy, side)
+    upper = float(rng.uniform(2.0, 15.0))
+    shoulder = xy[ARM_POINTS[side][0]]
+    elbow = shoulder + upper_len * _toward(down, outward, upper)
+    wrist = elbow + fore_len * _toward(down, outward, upper - float(rng.uniform(-10.0, 20.0)))
+    _place_arm(landmarks, xy, side, elbow, wrist, rng, hand_points=hand_points, noise=noise)
+
+
+def _bend_to(
+    shoulder: FloatArray, wrist: FloatArray, upper: float, fore: float, prefer: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """(elbow, wrist) for a hand put at ``wrist`` by an arm with these bone lengths: the
+    elbow bends towards ``prefer`` (out to the side, say, for hands on hips). A wrist
+    out of reach is pulled in along the line; one nearer than the bones allow keeps
+    its place and the elbow goes where the upper arm ends, so a rest pose never needs
+    a forearm longer than the recorded one."""
+    span = wrist - shoulder
+    distance = float(np.linalg.norm(span))
+    if distance < 1e-9:
+        return shoulder + upper * _unit(prefer), wrist
+    along = span / distance
+    if distance > upper + fore:
+        distance = upper + fore
+        wrist = shoulder + distance * along
+    distance = max(distance, abs(upper - fore), 1e-9)
+    foot = (upper * upper - fore * fore + distance * distance) / (2 * distance)
+    rise = math.sqrt(max(upper * upper - foot * foot, 0.0))
+    across = np.array([-along[1], along[0]])
+    if float(across @ prefer) < 0:
+        across = -across
+    return shoulder + foot * along + rise * across, wrist
+
+
+def _as_person(
+    landmarks: FloatArray, xy: FloatArray, aspect: float, rng: np.random.Generator
+) -> Person:
+    # only the arms are written back: the rest stays bit for bit as recorded, rather
+    # than as recorded after a round trip through the aspect
+    arms = list(ARM_POINTS["left"][1:] + ARM_POINTS["right"][1:])
+    landmarks[arms, 0] = xy[arms, 0] / aspect
+    landmarks[arms, 1] = xy[arms, 1]
+    xs, ys = landmarks[:, 0], landmarks[:, 1]
+    box = (
+        float(max(xs.min() - 0.02, 0.0)),
+        float(max(ys.min() - 0.02, 0.0)),
+        float(min(xs.max() + 0.02, 1.0)),
+        float(min(ys.max() + 0.02, 1.0)),
+    )
+    return Person(
+        box=box, landmarks=landmarks.astype(np.float32), score=float(rng.uniform(0.8, 1.0))
+    )
+
+
+def pointing_side(
+    person_landmarks: npt.ArrayLike,
+    target_xy: tuple[float, float],
+    rng: np.random.Generator,
+    *,
+    aspect: float = 1.0,
+    across_share: float = 0.2,
+) -> str:
+    """The arm a person would point with: the one whose shoulder is on the target's side
+    of the picture, ``across_share`` of the time the other reaching across the body."""
+    _, xy = _checked(person_landmarks, aspect)
+    target_x = target_xy[0] * aspect
+    near = "left" if abs(xy[11, 0] - target_x) <= abs(xy[12, 0] - target_x) else "right"
+    if rng.random() < across_share:
+        return "right" if near == "left" else "left"
+    return near
+
+
+def within_reach(
+    person_landmarks: npt.ArrayLike,
+    target_xy: tuple[float, float],
+    *,
+    aspect: float = 1.0,
+    margin: float = 1.5,
+) -> bool:
+    """Whether ``target_xy`` is too near the body to be pointed at rather than touched:
+    within ``margin`` times the longer recorded arm (shoulder → wrist along the bones)
+    of the middle of the shoulders. A pointing ray only counts what lies past the hand,
+    so such a target says nothing about pointing."""
+    _, xy = _checked(person_landmarks, aspect)
+    reach = max(sum(_bones(xy, side)) for side in ("left", "right"))
+    middle = (xy[11] + xy[12]) / 2
+    target = np.array([target_xy[0] * aspect, target_xy[1]])
+    return float(np.linalg.norm(target - middle)) < margin * reach
+
+
+def pose_from_recorded(
+    person_landmarks: npt.ArrayLike,
+    target_xy: tuple[float, float],
+    rng: np.random.Generator,
+    side: str | None = None,
+    angle_noise_deg: float = 5.0,
+    *,
+    aspect: float = 1.0,
+    max_bend_deg: float = 60.0,
+    hand_points: bool = True,
+    jitter: float = 0.02,
+) -> Person:
+    """A recorded body pointing at ``target_xy`` (normalised) with one arm re-posed.
+
+    Head, torso, legs and both shoulders stay exactly as recorded. The pointing arm
+    (``side``, "left"/"right" as the person says it; by default :func:`pointing_side`)
+    keeps its recorded upper-arm and forearm lengths in the picture: the upper arm goes
+    from the shoulder towards the target with the elbow bent by up to ``max_bend_deg``
+    (25° when reaching across the body, which takes a nearly straight arm) and the
+    elbow outside or below the shoulder → target line, as people hold it; the forearm
+    aims at the target give or take Gaussian ``angle_noise_deg`` (people line up eye
+    and fingertip, not the forearm). ``hand_points`` places pose landmarks 17-22 beyond
+    the wrist along the forearm; without it they sit unseen on the wrist. The other arm
+    stays as recorded, or hangs along the torso when it was raised, since a second
+    raised arm would be a second, unknown, pointing direction. ``jitter`` is the pose
+    model's noise on the moved points, in torso lengths (so the same for near and far
+    people, as the landmark model works on a crop of the person).
+    """
+    landmarks, xy = _checked(person_landmarks, aspect)
+    down, torso = _torso_frame(xy)
+    if side is None:
+        side = pointing_side(landmarks, target_xy, rng, aspect=aspect)
+    if side not in ARM_POINTS:
+        raise ValueError(f"side must be 'left' or 'right', got {side!r}")
+    other = "right" if side == "left" else "left"
+    noise = jitter * torso
+    if arm_raised(landmarks, other, aspect=aspect):
+        _hang(landmarks, xy, other, rng, down=down, hand_points=hand_points, noise=noise)
+    upper_len, fore_len = _bones(xy, side)
+    outward = _outward(xy, side, down)
+    shoulder = xy[ARM_POINTS[side][0]].copy()
+    target = np.array([target_xy[0] * aspect, target_xy[1]])
+    to_target = target - shoulder
+    straight = math.atan2(float(to_target[1]), float(to_target[0]))
+    across = float(to_target @ outward) < 0
+    bend = math.radians(rng.uniform(0.0, min(max_bend_deg, 25.0) if across else max_bend_deg))
+    # a bent elbow sits outside and below the shoulder → target line, never across the
+    # face or above the line
+    lean = max(
+        (1.0, -1.0), key=lambda s: float(_angle_vec(straight + s * math.pi / 2) @ (outward + down))
+    )
+    elbow = shoulder + upper_len * _angle_vec(straight + lean * bend)
+    aim = target - elbow
+    aim_angle = math.atan2(float(aim[1]), float(aim[0])) + math.radians(
+        rng.normal(0.0, angle_noise_deg)
+    )
+    wrist = elbow + fore_len * _angle_vec(aim_angle)
+    _place_arm(landmarks, xy, side, elbow, wrist, rng, hand_points=hand_points, noise=noise)
+    return _as_person(landmarks, xy, aspect, rng)
+
+
+def rest_from_recorded(
+    person_landmarks: npt.ArrayLike,
+    rng: np.random.Generator,
+    *,
+    rest_pose: str = "recorded",
+    aspect: float = 1.0,
+    hand_points: bool = True,
+    jitter: float = 0.02,
+) -> Person:
+    """A recorded body not pointing: ground truth "no target".
+
+    ``rest_pose`` "recorded" keeps both arms as recorded with ``jitter`` (torso lengths)
+    on them, except that a raised arm (:func:`arm_raised`; a basketball player holding
+    the ball up) is lowered to hang along the torso, since whether it pointed is
+    unknown. The other poses (REST_POSES) put both arms as :func:`synth_person` does,
+    but against this body's own torso, shoulders, hips and ears: hanging, hands on
+    hips, arms crossed, a hand at the face. The elbow is found from the hand's place
+    and the recorded bone lengths (a hand at the face with the elbow hanging straight
+    down would need a forearm half as long again as the real one). The torso, head
+    and legs are never touched.
+    """
+    if rest_pose not in RECORDED_REST_POSES:
+        raise ValueError(f"unknown rest pose {rest_pose!r}; expected one of {RECORDED_REST_POSES}")
+    landmarks, xy = _checked(person_landmarks, aspect)
+    down, torso = _torso_frame(xy)
+    noise = jitter * torso
+    middle = (xy[11] + xy[12]) / 2
+    for side in ("left", "right"):
+        shoulder_i = ARM_POINTS[side][0]
+        other_shoulder = xy[ARM_POINTS["right" if side == "left" else "left"][0]]
+        outward = _outward(xy, side, down)
+        upper_len, fore_len = _bones(xy, side)
+        shoulder = xy[shoulder_i]
+        if rest_pose == "recorded":
+            if arm_raised(landmarks, side, aspect=aspect):
+                _hang(landmarks, xy, side, rng, down=down, hand_points=hand_points, noise=noise)
+            else:
+                for index in ARM_POINTS[side][1:]:
+                    xy[index] = xy[index] + rng.normal(0.0, noise, 2)
+            continue
+        if rest_pose == "down":
+            _hang(landmarks, xy, side, rng, down=down, hand_points=hand_points, noise=noise)
+            continue
+        if rest_pose == "hips":
+            hip = xy[23 if side == "left" else 24]
+            wrist = hip + torso * (
+                float(rng.uniform(0.0, 0.09)) * outward - float(rng.uniform(0.0, 0.18)) * down
+            )
+            elbow, wrist = _bend_to(shoulder, wrist, upper_len, fore_len, outward)
+        elif rest_pose == "crossed":
+            # upper arms along the sides, forearms across the chest: the wrist lies over
+            # the other arm's elbow, a little higher than this one's
+            elbow = shoulder + upper_len * float(rng.uniform(0.8, 1.0)) * _toward(
+                down, outward, float(rng.uniform(0.0, 10.0))
+            )
+            lateral = float((other_shoulder - middle) @ outward) + torso * float(
+                rng.uniform(-0.06, 0.09)
+            )
+            height = float((elbow - middle) @ down) - torso * float(rng.uniform(0.0, 0.09))
+            wrist = middle + lateral * outward + height * down
+        else:  # face
+            ear = xy[7 if side == "left" else 8]
+            wrist = ear + torso * (rng.uniform(-0.075, 0.075, 2) + 0.09 * down)
+            elbow, wrist = _bend_to(shoulder, wrist, upper_len, fore_len, outward + down)
+        _place_arm(landmarks, xy, side, elbow, wrist, rng, hand_points=hand_points, noise=noise)
+    return _as_person(landmarks, xy, aspect, rng)
