@@ -193,32 +193,25 @@ def _shoulder_tilt_deg(landmarks: FloatArray, aspect: float) -> float:
 
 
 def test_recorded_bodies_at_rest_hit_nothing(people: list[Recorded]) -> None:
-    """Measured over seeds 0-7 (300 trials per pose each): the recorded arms (raised
-    ones lowered), hanging arms and hands on hips never hit anything; a hand at the
-    face 0.3-0.7 %; crossed arms 6-8 %, every one of them on the four bodies whose
-    shoulder line is steep in the picture (turned side-on or bending: 35-83° from
-    level; about half the crossed trials of two of them; 1 in 1000 on one other body).
-    The rules look for a forearm
-    in front of the torso in a box upright in the picture, spanned by the shoulders'
-    x, which such a torso does not fill. A weakness that frontal generated bodies do
-    not show; bounded here so that it cannot spread unnoticed."""
+    """Measured with `bench/vision_gestures.py` (2250 trials per pose): the recorded
+    arms (raised ones lowered), hanging arms, hands on hips and crossed arms never hit
+    anything; a hand at the face about 1 %. Crossed arms hit 7 % while "in front of
+    the torso" was a box upright in the picture, which a side-on torso (a steep
+    shoulder line) does not fill; the box now follows the torso's axis."""
     rng = np.random.default_rng(2)
     count = 20
+    steep = [p for p in people if _shoulder_tilt_deg(p[1], p[2]) > 30.0]
+    assert steep, "the side-on bodies the crossed-arm case is about"
     for pose in RECORDED_REST_POSES:
-        hits = on_steep_shoulders = 0
+        hits = 0
         for _, landmarks, aspect in people:
-            steep = _shoulder_tilt_deg(landmarks, aspect) > 30.0
             for _ in range(count):
                 person = rest_from_recorded(landmarks, rng, rest_pose=pose, aspect=aspect)
                 hit = find_target(pointing_ray(person, [], aspect=aspect), LAYOUT, aspect=aspect)
-                if hit is not None:
-                    hits += 1
-                    on_steep_shoulders += steep
+                hits += hit is not None
         share = hits / (count * len(people))
-        limit = {"crossed": 0.12, "face": 0.03}.get(pose, 0.0)
+        limit = {"face": 0.03}.get(pose, 0.0)
         assert share <= limit, (pose, share)
-        if pose == "crossed":
-            assert on_steep_shoulders >= 0.9 * hits, (hits, on_steep_shoulders)
 
 
 def test_raised_recorded_arms_are_lowered_at_rest(people: list[Recorded]) -> None:

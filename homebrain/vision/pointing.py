@@ -74,6 +74,29 @@ class Ray:
     side: str = ""  # "left" / "right": whose arm
 
 
+def _in_torso(xy: FloatArray, point: FloatArray) -> bool:
+    """Whether ``point`` lies in front of the torso: a box along the torso's own axis
+    (shoulders → hips), as wide as the shoulders or hips and a little more, since
+    forearms reach past them. A box upright in the picture would miss a torso seen
+    side-on or bending, whose shoulder line is steep."""
+    shoulders = (xy[11] + xy[12]) / 2
+    hips = (xy[23] + xy[24]) / 2
+    axis = hips - shoulders
+    length = float(np.linalg.norm(axis))
+    if length < 1e-9:
+        return False
+    down = axis / length
+    across = np.array([-down[1], down[0]])
+    half = max(
+        abs(float((xy[11] - shoulders) @ across)),
+        abs(float((xy[23] - hips) @ across)),
+        0.25 * length,  # a side-on torso is narrow in the picture but still a body
+    )
+    rel = point - shoulders
+    along = float(rel @ down)
+    return -0.1 * length <= along <= length and abs(float(rel @ across)) <= 1.3 * half
+
+
 def _in_frame(point: FloatArray) -> bool:
     return bool(0.0 <= point[0] <= 1.0 and 0.0 <= point[1] <= 1.0)
 
@@ -129,15 +152,8 @@ def _arm_factors(
     # a bent arm whose hand rests in front of the torso is holding something or folded
     # across the chest; pointing across the body stretches the arm out
     off_torso = 1.0
-    if all(_visible(lm, i) for i in (11, 12, 23, 24)):
-        x_low, x_high = sorted((float(xy[11, 0]), float(xy[12, 0])))
-        margin = 0.3 * (x_high - x_low)  # forearms reach a little past the shoulders
-        x_low, x_high = x_low - margin, x_high + margin
-        y_low = float(min(xy[11, 1], xy[12, 1]))
-        y_high = float(max(xy[23, 1], xy[24, 1]))
-        inside = x_low <= wrist[0] <= x_high and y_low <= wrist[1] <= y_high
-        if inside:
-            off_torso = smoothstep(elbow_angle, 120.0, 145.0)
+    if all(_visible(lm, i) for i in (11, 12, 23, 24)) and _in_torso(xy, wrist):
+        off_torso = smoothstep(elbow_angle, 120.0, 145.0)
     clear_of_head = 1.0
     if _visible(lm, 0):
         clear_of_head = smoothstep(float(np.linalg.norm(wrist - xy[0])) / scale, 0.45, 0.7)
