@@ -55,6 +55,9 @@ if TYPE_CHECKING:
 log = logging.getLogger("homebrain.daemon")
 
 MAX_TEXT_PAYLOAD = 64 * 1024
+# a held gesture waits this long for words that may come with it (the words then decide)
+GESTURE_GRACE_S = 1.0
+GESTURE_WAIT_S = 10.0  # and at most this long for a sentence under way to end
 
 
 @dataclass
@@ -138,6 +141,7 @@ class Daemon:
 
             self.speech = SpeechService(loaded.config, loaded.path.parent, self._heard)
         self.vision: VisionService | None = None
+        self._last_turn: dict[str, float] = {}  # site → when words last came (monotonic)
         if loaded.config.vision.cameras:
             self.vision = self._vision_service(loaded)
 
@@ -149,8 +153,20 @@ class Daemon:
             loaded.config.vision,
             loaded.path.parent,
             on_presence=self._publish_presence,
-            on_gesture=lambda scene, gesture: self.events.put(_Event("gesture", (scene, gesture))),
+            on_gesture=self._gesture_seen,
         )
+
+    def _gesture_seen(self, scene: Scene, gesture: str) -> None:
+        """From a camera thread: a gesture held. It answers only if no words come with it
+        (words and camera disagreeing: the words win), so it waits a moment first."""
+        self._gesture_later(scene, gesture, time.monotonic())
+
+    def _gesture_later(self, scene: Scene, gesture: str, seen_at: float) -> None:
+        timer = threading.Timer(
+            GESTURE_GRACE_S, lambda: self.events.put(_Event("gesture", (scene, gesture, seen_at)))
+        )
+        timer.daemon = True
+        timer.start()
 
     def _publish_presence(self, camera: str, presence: dict[str, Any]) -> None:
         """From a camera thread: who is seen, retained, for other automations (no image)."""
@@ -177,8 +193,11 @@ class Daemon:
             )
         return seen.apply(context)
 
-    def handle_gesture(self, scene: Scene, gesture: str) -> TurnResult | None:
-        """A gesture held in front of a camera answers the question its room's site asked."""
+    def handle_gesture(
+        self, scene: Scene, gesture: str, seen_at: float | None = None
+    ) -> TurnResult | None:
+        """A gesture held in front of a camera answers the question its room's site asked,
+        unless words came with it: a turn at that site since, or speech under way there."""
         if not self.loaded.config.vision.gesture_turns:
             return None
         home = self.pipeline.home
@@ -188,6 +207,13 @@ class Daemon:
         if not waiting:
             return None
         site = waiting[0]
+        if seen_at is not None and self._last_turn.get(site, float("-inf")) >= seen_at:
+            log.info("[%s] %s seen, but words came with it: the words decide", site, gesture)
+            return None
+        if self.speech is not None and self.speech.hearing(site):
+            if seen_at is not None and time.monotonic() - seen_at < GESTURE_WAIT_S:
+                self._gesture_later(scene, gesture, seen_at)  # let the sentence finish
+            return None
         log.info("[%s] %s seen by camera %s answers the question", site, gesture, scene.camera)
         self.sink.start_turn()
         context = TurnContext(site=site, extra={"vision": scene.vision_values(
@@ -322,8 +348,8 @@ class Daemon:
             site, heard = event.args
             self.handle_heard(site, heard)
         elif event.kind == "gesture":
-            scene, gesture = event.args
-            self.handle_gesture(scene, gesture)
+            scene, gesture, seen_at = event.args
+            self.handle_gesture(scene, gesture, seen_at)
         elif event.kind == "hermes":
             (payload,) = event.args
             self.handle_hermes_query(payload)
@@ -336,6 +362,7 @@ class Daemon:
             self._report_failure(origin, pending, why)
 
     def handle_payload(self, site: str, payload: bytes) -> TurnResult:
+        self._last_turn[site] = time.monotonic()
         self.sink.start_turn()
         text, context = self._decode(site, payload)
         if text is None:
@@ -362,6 +389,7 @@ class Daemon:
         topic still says it was ignored, for debugging); a question asked opens
         the site's ears without the wake word.
         """
+        self._last_turn[site] = time.monotonic()
         self.sink.start_turn()
         result = self.pipeline.handle_transcript(
             heard.transcript, self._seen(TurnContext(site=site))

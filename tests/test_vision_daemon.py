@@ -362,3 +362,30 @@ def test_a_video_that_ends_turns_its_camera_off(tmp_path: Path, broker: Mosquitt
     finally:
         recorder.close()
         daemon.stop()
+
+
+def test_words_said_with_a_gesture_decide(tmp_path: Path, broker: Mosquitto) -> None:
+    """An open palm held up while "yes unlock it" is said: the gesture waits a moment for
+    words, the words come, and they decide (the door is unlocked, not the question
+    cancelled)."""
+    from homebrain.vision.frames_context import read_image
+
+    daemon = started(camera_home(tmp_path, broker, [], enabled=False))
+    recorder = Recorder(broker.host, broker.port, topics=("zigbee2mqtt/front_door_lock/set",))
+    try:
+        assert daemon.vision is not None
+        worker = daemon.vision.workers["living_room_cam"]
+        assert daemon.handle_payload("living_room", b"unlock the front door").outcome == ASK
+        palm = read_image(OPEN_PALM)
+        for moment in (1.0, 1.2):
+            worker.on_scene(worker.analyser.analyse(worker.view, palm, moment))
+        said = daemon.handle_payload("living_room", b"yes unlock it")
+        assert [c.entity_id for c in said.commands] == ["lock.front_door"]
+        command = recorder.wait_for("zigbee2mqtt/front_door_lock/set", timeout=10)
+        assert json.loads(command.payload)["state"] == "UNLOCK"
+        time.sleep(1.5)  # the gesture's moment has passed: it answered nothing
+        assert daemon.pipeline.dialogue.pending("living_room") is None
+        assert len(recorder.on("zigbee2mqtt/front_door_lock/set")) == 1
+    finally:
+        recorder.close()
+        daemon.stop()

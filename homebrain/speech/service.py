@@ -131,6 +131,10 @@ class SpeechService:
             ear.listener.swap_engine(build_engine(config, self._sentences))
 
     # ---- from MQTT and the dialogue -------------------------------------------------
+    def hearing(self, site: str) -> bool:
+        """Whether someone is speaking at ``site`` right now (an utterance in progress)."""
+        return any(ear.site == site and ear.listener.endpointer.in_utterance for ear in self.ears)
+
     def push_audio(self, site: str, payload: bytes) -> bool:
         source = self.pushed.get(site)
         if source is None:
