@@ -389,3 +389,33 @@ def test_words_said_with_a_gesture_decide(tmp_path: Path, broker: Mosquitto) -> 
     finally:
         recorder.close()
         daemon.stop()
+
+
+def test_the_vision_evaluation_through_the_running_daemon(broker: Mosquitto) -> None:
+    """tests/eval/vision.yaml over MQTT: the dialogue driver shows each turn's pictures to
+    the daemon's own camera path and says its words on the text topic; its single
+    sentences run as one-turn dialogues."""
+    from homebrain.bench.dialogues import DaemonDialogues, run_dialogues
+    from homebrain.evaluation.files import Dialogue, DialogueTurn, load_eval_file
+
+    loaded = load_config(ROOT / "configs" / "demo.yaml")
+    loaded.config.mqtt = loaded.config.mqtt.model_copy(
+        update={"embedded": False, "host": broker.host, "port": broker.port}
+    )
+    evals = load_eval_file(ROOT / "tests" / "eval" / "vision.yaml")
+    singles = [
+        Dialogue(
+            test.file,
+            test.index,
+            test.line,
+            f"{test.name}: {said}",
+            [DialogueTurn(0, test.line, said, None, test.context, test.expect)],
+        )
+        for test in evals.tests
+        for said in test.say
+    ]
+    with DaemonDialogues(loaded) as driver:
+        bench = run_dialogues(driver, [*singles, *evals.dialogues])
+    failures = [(r.dialogue, r.turn, r.say, r.verdict.reason) for r in bench.runs if not r.passed]
+    assert failures == [] and bench.skipped == []
+    assert bench.passed == bench.dialogues == len(singles) + len(evals.dialogues)

@@ -33,7 +33,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import paho.mqtt.client as mqtt
 from rich.console import Console
@@ -53,8 +53,13 @@ from homebrain.simulate.simulator import Simulator
 from homebrain.turns import TurnResult
 from homebrain.understanding.intent import Intent
 
+if TYPE_CHECKING:
+    from homebrain.vision.service import CameraWorker
+
 ANSWER_TIMEOUT_S = 5.0
-_CONTEXT_OVER_MQTT = frozenset({"site", "pointing_at"})  # what the text topic can carry
+# what a turn can carry to the running daemon: the text topic's site and pointing_at, and
+# pictures, which this client shows to the daemon's cameras
+_CONTEXT_OVER_MQTT = frozenset({"site", "pointing_at", "frame", "frames", "camera"})
 
 
 class OffsetClock:
@@ -176,6 +181,10 @@ class DaemonDialogues:
             raise RuntimeError(f"could not subscribe at the broker {cfg.host}:{cfg.port}")
         self._publish_all(self._simulator.initial_messages())
         self.daemon.start()
+        if self.daemon.vision is not None:
+            # this client is every camera too: turns show their frames (``frame:``) to the
+            # daemon's own camera path, so the cameras' threads make way
+            self.daemon.vision.stop()
         self.daemon.pipeline.dialogue.clock = self.clock
         if not self.daemon.link.wait_connected(timeout) or not self.wait_online(timeout):
             self.stop()
@@ -250,6 +259,29 @@ class DaemonDialogues:
                 turn.intent = {}
             turn.done.set()
 
+    def _show(self, frames: list[str], camera: str | None, site: str) -> CameraWorker | None:
+        """The camera for ``site`` (or ``camera``) sees ``frames``; a single picture is
+        seen for two frames, as a camera watching a still scene would."""
+        vision = self.daemon.vision
+        if not frames or vision is None:
+            return None
+        from homebrain.vision.frames_context import read_image
+        from homebrain.vision.types import Frame
+
+        room = self.home.room_of_site(site)
+        workers = list(vision.workers.values())
+        worker = vision.workers.get(camera or "") or next(
+            (w for w in workers if w.view.room == room), None
+        )
+        if worker is None:
+            return None
+        pictures = [read_image(Path(f)) for f in frames]
+        if len(pictures) == 1:
+            pictures *= 2
+        for index, picture in enumerate(pictures):
+            worker.step(Frame(worker.name, picture, time.time(), index))
+        return worker
+
     def _is_command(self, topic: str, payload: bytes) -> bool:
         """A message that tells a device to do something (not a request for its state)."""
         for device in self._devices_on.get(topic, []):
@@ -293,14 +325,29 @@ class DaemonDialogues:
         assert turn.say is not None
         self.clock.advance(TURN_GAP_S + turn.wait)
         site = str(turn.context.get("site") or self.home.default_site or "default")
-        run = self.say(turn.say, site, turn.context.get("pointing_at"))
+        frames = [turn.context["frame"]] if turn.context.get("frame") else []
+        frames += list(turn.context.get("frames") or [])
+        camera = turn.context.get("camera")
+        run = self.say(turn.say, site, turn.context.get("pointing_at"), frames, camera)
         run.dialogue, run.turn = name, turn.index + 1
         if run.intent:
             run.verdict = self._judge(turn, run)
         return run
 
-    def say(self, text: str, site: str, pointing_at: str | None = None) -> TurnRun:
-        """Publish one sentence and wait for the daemon's intent message for it."""
+    def say(
+        self,
+        text: str,
+        site: str,
+        pointing_at: str | None = None,
+        frames: list[str] | None = None,
+        camera: str | None = None,
+    ) -> TurnRun:
+        """Publish one sentence and wait for the daemon's intent message for it.
+
+        With ``frames`` the camera watching ``site``'s room (or ``camera``) sees them
+        first, through the daemon's own camera path; an empty ``text`` then says
+        nothing, and the answer is what the gesture does.
+        """
         payload = (
             json.dumps({"text": text, "pointing_at": pointing_at}).encode()
             if pointing_at
@@ -312,10 +359,15 @@ class DaemonDialogues:
         pending = _Turn(site, time.perf_counter())
         with self._lock:
             self._turn = pending
-        self._publish(MqttMessage(self.topics.text(site), payload))
+        shown = self._show(frames or [], camera, site)
+        if text or not shown:
+            self._publish(MqttMessage(self.topics.text(site), payload))
         answered = pending.done.wait(ANSWER_TIMEOUT_S)
         with self._lock:
             self._turn = None
+        if shown is not None and self.daemon.vision is not None:
+            # the picture is taken away: it must not speak for the next turn
+            self.daemon.vision.forget(shown.name)
         run = TurnRun("", 0, text, site, Verdict(True, True))
         if not answered or pending.intent is None:
             run.verdict = Verdict(False, False, f"no answer within {ANSWER_TIMEOUT_S:g} s")

@@ -194,6 +194,13 @@ class CameraWorker:
         self.on_scene(scene)
         return scene
 
+    def forget(self) -> None:
+        """Drop what was seen (the next frame is analysed afresh, nothing speaks for a turn)."""
+        self.latest = None
+        self._analysis = None
+        if self.gate is not None:
+            self.gate.reset()
+
     def _store(self, frame: Frame) -> None:
         """debug_dir only: the analysed frame as a JPEG (never otherwise)."""
         import cv2
@@ -237,8 +244,19 @@ class VisionService:
     def scenes(self, now: float | None = None) -> list[Scene]:
         """The cameras' latest scenes that are fresh enough to speak for a turn."""
         now = time.time() if now is None else now
-        latest = [w.latest for w in self.workers.values() if w.active and w.latest is not None]
+        latest = [
+            w.latest
+            for w in self.workers.values()
+            if w.latest is not None and (w.active or w.latest.analysed)
+        ]
         return [s for s in latest if now - s.time <= self.config.max_age]
+
+    def forget(self, camera: str) -> None:
+        """Drop what ``camera`` saw, a gesture held included (the hand went down)."""
+        worker = self.workers.get(camera)
+        if worker is not None:
+            worker.forget()
+        self._gesture_run.pop(camera, None)
 
     def zone_orders(self) -> dict[str, list[str]]:
         return {name: list(cam.zones) for name, cam in self.config.cameras.items()}
