@@ -152,9 +152,16 @@ def pointing_trials(count: int, seeds: list[int], with_hand: bool) -> dict[str, 
                 wrong += 1
                 wrong_confidences.append(hit.confidence)
                 per_mark[mark.entity_id]["wrong"] += 1
-    total = right + wrong + missed
+    return {**_outcomes(right, wrong, missed, confidences, wrong_confidences), "per_mark": per_mark}
+
+
+def _outcomes(
+    right: int, wrong: int, missed: int, confidences: list[float], wrong_confidences: list[float]
+) -> dict[str, Any]:
+    """Shares of right, wrong and no hits, and how sure the hits were."""
+    total = max(right + wrong + missed, 1)
     return {
-        "trials": total,
+        "trials": right + wrong + missed,
         "right": right / total,
         "wrong": wrong / total,
         "none": missed / total,
@@ -166,7 +173,6 @@ def pointing_trials(count: int, seeds: list[int], with_hand: bool) -> dict[str, 
             "right": sum(c >= 0.5 for c in confidences) / total,
             "wrong": sum(c >= 0.5 for c in wrong_confidences) / total,
         },
-        "per_mark": per_mark,
     }
 
 
@@ -238,20 +244,8 @@ def recorded_pointing_trials(
                     wrong_confidences.append(hit.confidence)
                 per_mark[mark.entity_id][outcome] += 1
                 per_person[name][outcome] += 1
-    total = max(right + wrong + missed, 1)
     return {
-        "trials": right + wrong + missed,
-        "right": right / total,
-        "wrong": wrong / total,
-        "none": missed / total,
-        "mean_confidence_when_right": float(np.mean(confidences)) if confidences else 0.0,
-        "mean_confidence_when_wrong": (
-            float(np.mean(wrong_confidences)) if wrong_confidences else 0.0
-        ),
-        "at_confidence_0.5": {
-            "right": sum(c >= 0.5 for c in confidences) / total,
-            "wrong": sum(c >= 0.5 for c in wrong_confidences) / total,
-        },
+        **_outcomes(right, wrong, missed, confidences, wrong_confidences),
         "per_mark": per_mark,
         "per_person": per_person,
     }
