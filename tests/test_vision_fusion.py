@@ -262,3 +262,22 @@ def test_tiles_find_people_far_from_the_camera() -> None:
     image = frame[:, :, ::-1].copy()
     assert FrameAnalyser(VisionConfig(hands=False)).detect(image).people == []
     assert len(FrameAnalyser(VisionConfig(hands=False, tiles=4)).detect(image).people) >= 2
+
+
+def test_cameras_without_opencv_or_models_are_config_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Said when the config loads, not from a camera thread after the daemon started."""
+    import sys
+
+    import homebrain.vision.models as models
+
+    camera = {"source": {"type": "opencv", "device": 0}, "room": "living_room"}
+    config = demo_with(tmp_path, camera)
+    load_config(config)  # installed here: fine
+    monkeypatch.setattr(models, "mediapipe_dir", lambda: tmp_path / "nowhere")
+    with pytest.raises(ConfigError, match=r"pip install --no-deps mediapipe==0\.10\.18"):
+        load_config(config)
+    monkeypatch.setitem(sys.modules, "cv2", None)  # as in an install without the extra
+    with pytest.raises(ConfigError, match=r"pip install 'homebrain\[vision\]'"):
+        load_config(config)

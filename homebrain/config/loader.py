@@ -400,6 +400,8 @@ def _cross_check(
 def _check_vision(config: HomebrainConfig, base: Path, add: Any, entities: dict[str, int]) -> None:
     """Cameras watch rooms that exist, mark devices that exist, read sources that exist."""
     rooms = list(config.rooms)
+    if config.vision.cameras:
+        _check_vision_install(add)
     for name, camera in config.vision.cameras.items():
         loc: Loc = ("vision", "cameras", name)
         if camera.room is not None and camera.room not in rooms:
@@ -486,6 +488,29 @@ def _check_speech(config: HomebrainConfig, base: Path, add: Any) -> None:
     endpoint = speech.endpoint
     if endpoint.max_utterance <= endpoint.min_speech:
         add(("speech", "endpoint", "max_utterance"), "expected more than min_speech")
+
+
+def _check_vision_install(add: Any) -> None:
+    """Cameras need OpenCV (the vision extra) and MediaPipe's model files: say so now,
+    not from a camera thread after the daemon has started."""
+    if not _importable("cv2"):
+        add(("vision", "cameras"), "cameras need OpenCV: pip install 'homebrain[vision]'")
+        return
+    from homebrain.vision.models import (  # late: the vision stage is optional
+        HAND_LANDMARK,
+        PALM_DETECTION,
+        POSE_DETECTION,
+        POSE_LANDMARK,
+        ModelFileMissing,
+        model_path,
+    )
+
+    for name in (POSE_DETECTION, POSE_LANDMARK, PALM_DETECTION, HAND_LANDMARK):
+        try:
+            model_path(name)
+        except ModelFileMissing as exc:
+            add(("vision", "cameras"), str(exc))
+            return
 
 
 def _importable(module: str) -> bool:
