@@ -281,3 +281,27 @@ def test_cameras_without_opencv_or_models_are_config_errors(
     monkeypatch.setitem(sys.modules, "cv2", None)  # as in an install without the extra
     with pytest.raises(ConfigError, match=r"pip install 'homebrain\[vision\]'"):
         load_config(config)
+
+
+@pytest.mark.parametrize(
+    ("gesture", "unlocked"),
+    [("gesture_thumbs_up", True), ("gesture_thumbs_down", False), ("gesture_open_palm", False)],
+)
+def test_a_gesture_answers_with_the_grammar_recogniser_too(gesture: str, unlocked: bool) -> None:
+    """The grammar reads words only: a wordless gesture's meaning does not depend on it."""
+    from fixture_homes import demo_home
+
+    from homebrain.dialogue.manager import DialogueManager
+    from homebrain.dialogue.responses import Responses
+    from homebrain.understanding.matcher import Matcher
+
+    home = demo_home()
+    manager = DialogueManager(home, lambda e: {}, Responses(), matcher=Matcher(home))
+    assert manager.handle("unlock the front door", TurnContext("living_room")).outcome == "ask"
+    seen = TurnContext("living_room", extra={"vision": {gesture: 0.9, "gesture_none": 0.1}})
+    decision = manager.handle("", seen)
+    sent = {c.entity_id: dict(c.fields) for c in decision.commands}
+    assert sent == ({"lock.front_door": {"state": "unlocked"}} if unlocked else {})
+    assert manager.pending("living_room") is None
+    # with no question pending, a gesture alone is not a turn
+    assert manager.handle("", seen).outcome == "rejected"

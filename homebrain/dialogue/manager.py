@@ -255,6 +255,10 @@ class DialogueManager:
             dialogue=self._dialogue_state(session),
             vision=vision if isinstance(vision, dict) else None,
         )
+        if gesture_answer and intent.name not in _GESTURE_INTENTS.values():
+            # no words, only a gesture: what it means does not depend on the recogniser
+            # (the grammar reads words only; the model may be unsure of a weak score)
+            intent = gesture_intent(vision)
         asr = context.extra.get("asr_confidence")
         if isinstance(asr, int | float) and not isinstance(asr, bool):
             intent.confidence *= max(0.0, min(1.0, float(asr)))
@@ -976,12 +980,30 @@ def explicit_yes(text: str, vision: object = None) -> bool:
 ANSWER_GESTURES = ("gesture_thumbs_up", "gesture_thumbs_down", "gesture_open_palm")
 
 
+_GESTURE_INTENTS = {
+    "gesture_thumbs_up": "affirm",
+    "gesture_thumbs_down": "deny",
+    "gesture_open_palm": "cancel",
+}
+
+
+def _gesture_scores(vision: object) -> dict[str, float]:
+    if not isinstance(vision, Mapping):
+        return {}
+    scores = {name: vision.get(name) for name in ANSWER_GESTURES}
+    return {k: float(v) for k, v in scores.items() if isinstance(v, int | float)}
+
+
 def answers_by_gesture(vision: object) -> bool:
     """Whether the camera saw a gesture that can answer a question on its own."""
-    if not isinstance(vision, Mapping):
-        return False
-    scores = [vision.get(name) for name in ANSWER_GESTURES]
-    return any(isinstance(v, int | float) and float(v) >= _THUMBS_UP for v in scores)
+    return any(score >= _THUMBS_UP for score in _gesture_scores(vision).values())
+
+
+def gesture_intent(vision: object) -> Intent:
+    """The answer the strongest answering gesture gives: yes, no or never mind."""
+    scores = _gesture_scores(vision)
+    name = max(scores, key=lambda g: scores[g])
+    return Intent(_GESTURE_INTENTS[name], {}, scores[name], "")
 
 
 # The unit a number said for each kind of device's main value may carry (None: no unit).
