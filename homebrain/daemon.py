@@ -181,8 +181,11 @@ class Daemon:
         from homebrain.vision.fusion import turn_vision
 
         home = self.pipeline.home
-        room = home.room_of_site(context.site or home.default_site)
-        seen = turn_vision(self.vision.scenes(), room, self.vision.zone_orders())
+        site = context.site or home.default_site
+        room = home.room_of_site(site)
+        seen = turn_vision(
+            self.vision.scenes(), room, self.vision.zone_orders(), home.rooms_of_site(site)
+        )
         if seen.camera is not None:
             log.info(
                 "[%s] camera %s: pointing at %s, seen in %s",

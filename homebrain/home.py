@@ -27,6 +27,8 @@ class Room:
 class Site:
     id: str
     room: str | None
+    # a site that hears several rooms (open plan): the cameras tell which one
+    rooms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,7 @@ class Home:
             rid: Room(rid, r.name or humanise(rid), tuple(r.aliases), r.floor)
             for rid, r in config.rooms.items()
         }
-        sites = {sid: Site(sid, s.room) for sid, s in config.sites.items()}
+        sites = {sid: Site(sid, s.room, tuple(s.rooms)) for sid, s in config.sites.items()}
         entities = {d.id: entity_from_device(d) for d in config.devices}
         default = config.default_site or (next(iter(sites)) if sites else None)
         return cls(rooms, sites, entities, default)
@@ -78,6 +80,14 @@ class Home:
         if found is not None:
             return found.room
         return site if site in self.rooms else None
+
+    def rooms_of_site(self, site: str | None) -> tuple[str, ...]:
+        """The rooms a site may be in: its room, or the several it hears (none: unknown)."""
+        room = self.room_of_site(site)
+        if room is not None:
+            return (room,)
+        found = self.sites.get(site or "")
+        return found.rooms if found is not None else ()
 
     def in_room(self, room: str) -> list[Entity]:
         return [e for e in self.entities.values() if e.room == room]

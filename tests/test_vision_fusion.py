@@ -305,3 +305,21 @@ def test_a_gesture_answers_with_the_grammar_recogniser_too(gesture: str, unlocke
     assert manager.pending("living_room") is None
     # with no question pending, a gesture alone is not a turn
     assert manager.handle("", seen).outcome == "rejected"
+
+
+@pytest.mark.parametrize(
+    ("site", "message"),
+    [
+        ({"room": "kitchen", "rooms": ["kitchen", "hallway"]}, "either room or rooms"),
+        ({"rooms": ["kitchen", "attic"]}, "'attic' is not a room"),
+    ],
+)
+def test_open_plan_site_errors(tmp_path: Path, site: dict[str, Any], message: str) -> None:
+    data = yaml.safe_load((ROOT / "configs" / "demo.yaml").read_text())
+    data.pop("vision")
+    data["sites"]["open_plan"] = site
+    path = tmp_path / "home.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert message in str(caught.value) and "sites.open_plan.rooms" in str(caught.value)

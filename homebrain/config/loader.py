@@ -316,6 +316,14 @@ def _cross_check(
 
     rooms = list(config.rooms)
     for site_id, site in config.sites.items():
+        if site.room is not None and site.rooms:
+            add(("sites", site_id, "rooms"), "give either room or rooms, not both")
+        for other in site.rooms:
+            if other not in config.rooms:
+                add(
+                    ("sites", site_id, "rooms"),
+                    f"{other!r} is not a room{_choices(other, rooms)}",
+                )
         if site.room is not None and site.room not in config.rooms:
             add(
                 ("sites", site_id, "room"),

@@ -64,6 +64,11 @@ class RoomConfig(Strict):
 class SiteConfig(Strict):
     room: str | None = None
     name: str | None = None
+    rooms: list[str] = Field(
+        [],
+        description="instead of room: the rooms a site hears (open plan); a camera that "
+        "sees the speaker in one of them decides",
+    )
 
 
 class DeviceConfig(BaseModel):

@@ -248,7 +248,10 @@ class DialogueManager:
         site_room = self.home.room_of_site(context.site or self.home.default_site)
         seen_room = context.extra.get("seen_room")
         if site_room is None and isinstance(seen_room, str) and seen_room in self.home.rooms:
-            site_room = seen_room  # no room for this site: the room where the speaker is seen
+            hears = self.home.rooms_of_site(context.site or self.home.default_site)
+            if not hears or seen_room in hears:
+                # the site's room is unknown or one of several: where the speaker is seen
+                site_room = seen_room
         intent = self.matcher.recognise(
             text,
             site_room,

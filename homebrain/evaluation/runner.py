@@ -504,7 +504,9 @@ class EvalRunner:
 
             home = Home.from_config(self.loaded.config)
             self._frames = FrameContexts(
-                self.loaded.config.vision, lambda site: home.room_of_site(site or home.default_site)
+                self.loaded.config.vision,
+                lambda site: home.room_of_site(site or home.default_site),
+                lambda site: home.rooms_of_site(site or home.default_site),
             )
         return self._frames
 

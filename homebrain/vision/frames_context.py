@@ -39,9 +39,15 @@ def read_image(path: Path) -> npt.NDArray[np.uint8]:
 class FrameContexts:
     """Turns evaluation contexts with pictures into turn contexts with vision."""
 
-    def __init__(self, config: VisionConfig, room_of_site: Callable[[str | None], str | None]):
+    def __init__(
+        self,
+        config: VisionConfig,
+        room_of_site: Callable[[str | None], str | None],
+        rooms_of_site: Callable[[str | None], tuple[str, ...]] = lambda site: (),
+    ):
         self.analyser = FrameAnalyser(config)
         self.room_of_site = room_of_site
+        self.rooms_of_site = rooms_of_site
         self._scenes: dict[tuple[str, str], Scene] = {}
 
     @staticmethod
@@ -63,6 +69,7 @@ class FrameContexts:
         if not paths:
             return turn
         site_room = self.room_of_site(turn.site)
+        candidates = self.rooms_of_site(turn.site)
         camera = context.get("camera")
         scenes = [self.scene(p, camera, site_room, float(i)) for i, p in enumerate(paths)]
         last = scenes[-1]
@@ -76,4 +83,4 @@ class FrameContexts:
             )
         if site_room is None and last.room is None:
             return turn
-        return turn_vision([last], site_room).apply(turn)
+        return turn_vision([last], site_room, candidates=candidates).apply(turn)

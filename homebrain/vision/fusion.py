@@ -41,19 +41,26 @@ def turn_vision(
     scenes: Iterable[Scene],
     site_room: str | None,
     zone_orders: Mapping[str, list[str]] | None = None,
+    candidates: Iterable[str] = (),
 ) -> TurnVision:
     """The scene that speaks for a turn heard at a site in ``site_room`` (None: unknown).
 
     A camera in the site's room is the one to trust. With no room for the site, the
-    speaker is wherever people are seen, if that is a single room; two rooms with
-    people is ambiguous, and then no room is guessed.
+    speaker is wherever people are seen, if that is a single room (among
+    ``candidates``, the rooms an open-plan site hears, when it has them); two rooms
+    with people is ambiguous, and then no room is guessed.
     """
     fresh = list(scenes)
+    allowed = set(candidates)
     if site_room is not None:
         chosen = [s for s in fresh if s.room == site_room]
         seen_room = None
     else:
-        rooms = {s.room for s in fresh if s.people and s.room is not None}
+        rooms = {
+            s.room
+            for s in fresh
+            if s.people and s.room is not None and (not allowed or s.room in allowed)
+        }
         seen_room = rooms.pop() if len(rooms) == 1 else None
         chosen = [s for s in fresh if seen_room is not None and s.room == seen_room]
     if not chosen:
