@@ -323,3 +323,24 @@ def test_open_plan_site_errors(tmp_path: Path, site: dict[str, Any], message: st
     with pytest.raises(ConfigError) as caught:
         load_config(path)
     assert message in str(caught.value) and "sites.open_plan.rooms" in str(caught.value)
+
+
+def test_a_cut_off_picture_fails_its_test_not_the_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """libjpeg decodes a cut-off JPEG with a gray bottom and no error: the picture reader
+    checks the end marker, as the folder camera does, so such a test fails and says why."""
+    whole = (ROOT / "configs" / "frames" / "living_room" / "0001.jpg").read_bytes()
+    (tmp_path / "cut.jpg").write_bytes(whole[: len(whole) // 2])
+    path = tmp_path / "cut.yaml"
+    path.write_text(
+        "tests:\n  - say: turn on the light\n"
+        "    context: {site: panel, camera: living_room_cam, frame: cut.jpg}\n"
+        "    expect: {light.reading_lamp: {state: 'on'}}\n"
+        "  - say: turn on the kitchen light\n    expect: {light.kitchen_ceiling: {state: 'on'}}\n"
+    )
+    assert main(["eval", "--config", "configs/demo.yaml", str(path), "--json"]) != 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["overall"]["sentences"] == 2 and report["overall"]["exact_match"] == 0.5
+    (failure,) = report["failures"]
+    assert "truncated JPEG" in json.dumps(failure)

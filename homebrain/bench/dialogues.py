@@ -268,11 +268,9 @@ class DaemonDialogues:
         from homebrain.vision.frames_context import read_image
         from homebrain.vision.types import Frame
 
-        room = self.home.room_of_site(site)
-        workers = list(vision.workers.values())
-        worker = vision.workers.get(camera or "") or next(
-            (w for w in workers if w.view.room == room), None
-        )
+        # the camera eval would pick: the one named, else the one watching the site's room
+        view = vision.analyser.view(camera, self.home.room_of_site(site))
+        worker = vision.workers.get(view.name)
         if worker is None:
             return None
         pictures = [read_image(Path(f)) for f in frames]

@@ -474,11 +474,8 @@ def _check_speech(config: HomebrainConfig, base: Path, add: Any) -> None:
                     add((*loc, "path"), f"{str(source.path)!r}: no such file")
         if source.type == "raw" and source.width not in (1, 2, 3, 4):
             add((*loc, "width"), f"{source.width}: expected 1, 2, 3 or 4 bytes per sample")
-        if source.type == "mic":
-            import importlib.util
-
-            if importlib.util.find_spec("pyaudio") is None:
-                add((*loc, "type"), "a microphone needs PyAudio: pip install 'homebrain[audio]'")
+        if source.type == "mic" and not _importable("pyaudio"):
+            add((*loc, "type"), "a microphone needs PyAudio: pip install 'homebrain[audio]'")
     if speech.wake_word is not None:
         from homebrain.audio.wakeword import WAKE_WORDS
 

@@ -28,6 +28,7 @@ from homebrain.turns import ACTION, ANSWER, ASK, REJECTED, UNKNOWN, Decision, Tu
 from homebrain.understanding import vocabulary as V
 from homebrain.understanding.holdback import LATER, NEGATED
 from homebrain.understanding.intent import OUT_OF_DOMAIN, Intent
+from homebrain.understanding.labels import GESTURE_ANSWERS
 from homebrain.understanding.matcher import Matcher
 from homebrain.understanding.model_recogniser import DialogueState
 from homebrain.understanding.normalize import normalize
@@ -979,21 +980,14 @@ def explicit_yes(text: str, vision: object = None) -> bool:
     return False
 
 
-# gestures that answer a pending question without words: yes, no, never mind
-ANSWER_GESTURES = ("gesture_thumbs_up", "gesture_thumbs_down", "gesture_open_palm")
-
-
-_GESTURE_INTENTS = {
-    "gesture_thumbs_up": "affirm",
-    "gesture_thumbs_down": "deny",
-    "gesture_open_palm": "cancel",
-}
+# the vision entries of the gestures that answer a pending question without words
+_GESTURE_INTENTS = {f"gesture_{g}": answer for g, answer in GESTURE_ANSWERS.items()}
 
 
 def _gesture_scores(vision: object) -> dict[str, float]:
     if not isinstance(vision, Mapping):
         return {}
-    scores = {name: vision.get(name) for name in ANSWER_GESTURES}
+    scores = {name: vision.get(name) for name in _GESTURE_INTENTS}
     return {k: float(v) for k, v in scores.items() if isinstance(v, int | float)}
 
 

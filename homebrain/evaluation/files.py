@@ -368,17 +368,7 @@ class _Reader:
     def audio(self, raw: dict[str, Any], loc: Loc, where: str) -> Path | None:
         if "audio" not in raw:
             return None
-        value = raw["audio"]
-        if not isinstance(value, str) or not value.strip():
-            self.problem((*loc, "audio"), where, f"audio: expected a file path, got {_kind(value)}")
-            return None
-        path = Path(value).expanduser()
-        if not path.is_absolute():
-            path = self.path.parent / path
-        if not path.is_file():
-            self.problem((*loc, "audio"), where, f"audio: {value!r}: no such file ({path})")
-            return None
-        return path
+        return self.file(raw["audio"], (*loc, "audio"), where, "audio", "a file path")
 
     def context(self, raw: Any, loc: Loc, where: str) -> dict[str, Any]:
         if raw is None:
@@ -417,14 +407,18 @@ class _Reader:
 
     def image(self, value: Any, loc: Loc, where: str, key: str) -> Path | None:
         """A camera frame for the turn: an image file, relative to the evaluation file."""
+        return self.file(value, loc, where, f"context.{key}", "an image file")
+
+    def file(self, value: Any, loc: Loc, where: str, label: str, wanted: str) -> Path | None:
+        """An existing file named by ``value``, relative to the evaluation file."""
         if not isinstance(value, str) or not value.strip():
-            self.problem(loc, where, f"context.{key}: expected an image file, got {_kind(value)}")
+            self.problem(loc, where, f"{label}: expected {wanted}, got {_kind(value)}")
             return None
         path = Path(value).expanduser()
         if not path.is_absolute():
             path = self.path.parent / path
         if not path.is_file():
-            self.problem(loc, where, f"context.{key}: {value!r}: no such file ({path})")
+            self.problem(loc, where, f"{label}: {value!r}: no such file ({path})")
             return None
         return path
 

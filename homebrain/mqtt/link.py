@@ -193,10 +193,14 @@ class MqttLink:
         pending = self.outbox.acked(mid)
         if pending is not None and pending.on_sent is not None:
             pending.on_sent(pending)
-        self._settle()
 
     def _settle(self) -> None:
-        """Acknowledgements that arrived before their mid was recorded (see Outbox.inflight)."""
+        """Acknowledgements that arrived before their mid was recorded (see Outbox.inflight).
+
+        Checked where it matters, before a drop requeues what is in flight and while
+        waiting for the outbox to empty, not on every acknowledgement: that path stays
+        O(1) however many messages are in flight.
+        """
         for pending in self.outbox.take_published():
             if pending.on_sent is not None:
                 pending.on_sent(pending)

@@ -46,7 +46,7 @@ from homebrain.home import Home
 from homebrain.training import names as N
 from homebrain.training import templates as T
 from homebrain.training.examples import Example
-from homebrain.understanding.labels import INTENTS, SLOT_TYPES
+from homebrain.understanding.labels import GESTURE_ANSWERS, INTENTS, SLOT_TYPES
 from homebrain.understanding.resolve import INTENT_DOMAINS
 from homebrain.understanding.tokenizer import words
 
@@ -65,8 +65,8 @@ _NO_ARTICLE_ROOMS = frozenset({"upstairs", "downstairs"})
 _FLOOR_ROOMS = frozenset({"first floor", "ground floor", "second floor", "top floor"})
 _EVERYTHING_INTENTS = frozenset({"turn_on", "turn_off", "lock", "close"})
 _RELATIVE_DOMAINS = ("light", "climate", "media_player", "fan")
-_GESTURES = ("thumbs_up", "thumbs_down", "open_palm")
-_GESTURE_INTENT = {"thumbs_up": "affirm", "thumbs_down": "deny", "open_palm": "cancel"}
+_GESTURES = tuple(GESTURE_ANSWERS)
+_GESTURE_INTENT = GESTURE_ANSWERS
 _INTENT_GESTURE = {v: k for k, v in _GESTURE_INTENT.items()}
 _NEUTRAL_WORDS: tuple[tuple[Chunk, ...], ...] = (
     (("this", "deixis"),),

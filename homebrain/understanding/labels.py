@@ -90,6 +90,12 @@ CONTEXT_DIM = len(PENDING_KINDS) + len(PENDING_SLOTS) + len(CONTEXT_DOMAINS) + l
 
 # ---- vision vector ------------------------------------------------------------
 GESTURES: tuple[str, ...] = ("thumbs_up", "thumbs_down", "open_palm", "pointing", "none")
+# gestures that answer a pending question on their own, and the answer each gives
+GESTURE_ANSWERS: dict[str, str] = {
+    "thumbs_up": "affirm",
+    "thumbs_down": "deny",
+    "open_palm": "cancel",
+}
 VISION_LAYOUT: tuple[str, ...] = (
     "people_count",  # people seen / 4, clipped to 1
     "speaker_seen",  # someone is near the site's microphone

@@ -135,7 +135,7 @@ class FolderSource:
     def _load(self, path: Path) -> Image | None:
         import cv2
 
-        problem = self._truncated(path)
+        problem = unusable_image(path)
         image = None
         if problem is None:
             image = cv2.imread(str(path), cv2.IMREAD_COLOR)
@@ -154,23 +154,23 @@ class FolderSource:
             log.warning("camera %s: skipping %s: %s", self.settings.name, path, problem)
         return None
 
-    @staticmethod
-    def _truncated(path: Path) -> str | None:
-        """Why a file is unusable before decoding, or None.
 
-        libjpeg decodes a cut-off JPEG (a copy in progress, a full SD card) into a
-        picture with a gray bottom and only a console warning, so the end marker is
-        checked here; other formats fail to decode when cut.
-        """
-        try:
-            with path.open("rb") as f:
-                if path.suffix.lower() not in _JPEG_SUFFIXES:
-                    return None
-                size = f.seek(0, 2)
-                f.seek(max(0, size - _JPEG_TAIL))
-                tail = f.read()
-        except OSError as exc:
-            return f"cannot be read ({exc.strerror or exc})"
-        if _JPEG_END not in tail:
-            return "truncated JPEG (no end marker)"
-        return None
+def unusable_image(path: Path) -> str | None:
+    """Why a file is unusable before decoding, or None.
+
+    libjpeg decodes a cut-off JPEG (a copy in progress, a full SD card) into a
+    picture with a gray bottom and only a console warning, so the end marker is
+    checked here; other formats fail to decode when cut.
+    """
+    try:
+        with path.open("rb") as f:
+            if path.suffix.lower() not in _JPEG_SUFFIXES:
+                return None
+            size = f.seek(0, 2)
+            f.seek(max(0, size - _JPEG_TAIL))
+            tail = f.read()
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror or exc})"
+    if _JPEG_END not in tail:
+        return "truncated JPEG (no end marker)"
+    return None

@@ -16,6 +16,7 @@ import numpy.typing as npt
 from homebrain.config.schema import VisionConfig
 from homebrain.turns import TurnContext
 from homebrain.vision.analyser import FrameAnalyser
+from homebrain.vision.folder_source import unusable_image
 from homebrain.vision.fusion import turn_vision
 from homebrain.vision.scene import Scene
 from homebrain.vision.service import GESTURE_FRAMES
@@ -30,6 +31,9 @@ class FrameError(ValueError):
 def read_image(path: Path) -> npt.NDArray[np.uint8]:
     import cv2  # late: only pictures need OpenCV
 
+    problem = unusable_image(path)
+    if problem is not None:
+        raise FrameError(f"{path}: {problem}")
     image = cv2.imread(str(path), cv2.IMREAD_COLOR)
     if image is None:
         raise FrameError(f"{path}: not an image OpenCV can read")
@@ -49,10 +53,6 @@ class FrameContexts:
         self.room_of_site = room_of_site
         self.rooms_of_site = rooms_of_site
         self._scenes: dict[tuple[str, str], Scene] = {}
-
-    @staticmethod
-    def wanted(context: dict[str, Any]) -> bool:
-        return bool(context.get("frame") or context.get("frames"))
 
     def scene(self, path: str, camera: str | None, room: str | None, time: float) -> Scene:
         view = self.analyser.view(camera, room)

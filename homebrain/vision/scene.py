@@ -14,7 +14,7 @@ import numpy as np
 
 from homebrain.understanding.labels import GESTURES
 from homebrain.vision.gestures import classify
-from homebrain.vision.pointing import find_target, pointing_ray
+from homebrain.vision.pointing import LEFT_ARM, RIGHT_ARM, find_target, pointing_ray
 from homebrain.vision.types import Box, Detections, Hand, Mark, Person, PointingHit, Zone
 from homebrain.vision.zones import zones_of
 
@@ -124,9 +124,6 @@ def analyse(view: CameraView, detections: Detections, time: float, aspect: float
     return Scene(view.name, view.room, time, people, zones, best, gestures)
 
 
-_WRIST = {"left": (13, 15), "right": (14, 16)}  # pose landmarks: elbow, wrist
-
-
 def _hand_at_wrist(person: Person, side: str, hands: list[Hand]) -> bool:
     """Whether a hand was found at this arm's wrist.
 
@@ -134,9 +131,9 @@ def _hand_at_wrist(person: Person, side: str, hands: list[Hand]) -> bool:
     high visibility; the hand models find nothing there. A real pointing arm ends in a
     hand the hand models see, so only such an arm may point at a device.
     """
-    if side not in _WRIST:
+    if side not in ("left", "right"):
         return False
-    elbow_i, wrist_i = _WRIST[side]
+    _, elbow_i, wrist_i = LEFT_ARM if side == "left" else RIGHT_ARM
     wrist = person.landmarks[wrist_i, :2].astype(np.float64)
     forearm = float(np.linalg.norm(wrist - person.landmarks[elbow_i, :2]))
     near = max(0.04, 0.5 * forearm)

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from homebrain.config.schema import CameraConfig, VisionConfig
+from homebrain.understanding.labels import GESTURE_ANSWERS
 from homebrain.vision.analyser import FrameAnalyser
 from homebrain.vision.motion import MotionGate
 from homebrain.vision.reader import CameraReader
@@ -32,7 +33,7 @@ from homebrain.vision.types import Frame
 log = logging.getLogger("homebrain.vision")
 
 # gestures that can answer a question on their own, and how sure and how long they must be
-ANSWER_GESTURES = ("thumbs_up", "thumbs_down", "open_palm")
+ANSWER_GESTURES = tuple(GESTURE_ANSWERS)
 GESTURE_SCORE = 0.6
 GESTURE_FRAMES = 2  # analysed frames in a row: one odd frame is not a gesture
 
