@@ -11,7 +11,8 @@ from test_spans import spans_of
 from homebrain.config.loader import load_config
 from homebrain.home import Home
 from homebrain.understanding.complements import set_reading
-from homebrain.understanding.holdback import LATER, NEGATED, held_back
+from homebrain.understanding.holdback import LATER, NEGATED, QUESTION, REMARK, held_back
+from homebrain.understanding.model_recogniser import DialogueState, ModelRecogniser
 from homebrain.understanding.spans import SlotFiller
 
 CASES = [
@@ -31,6 +32,17 @@ CASES = [
     ("on Saturday open the sun sail first thing", {"sun sail": "device"}, LATER),
     ("put the radiogram on at 8 pm", {"radiogram": "device"}, LATER),
     ("open the drapes tomorrow morning", {"drapes": "device"}, LATER),
+    ("when the film finishes, switch off the big screen", {"big screen": "device"}, LATER),
+    ("switch off the big screen when the film's over", {"big screen": "device"}, LATER),
+    ("if it gets chilly bump up the wall stat", {"wall stat": "device"}, LATER),
+    ("should it rain, close the shade sail", {"shade sail": "device"}, LATER),
+    ("once the guests are here, start sundowners", {"sundowners": "device"}, LATER),
+    # questions about a device, not requests
+    ("has anyone closed the starry blind", {"starry blind": "device"}, QUESTION),
+    ("what's a good film to watch on the big screen", {"big screen": "device"}, QUESTION),
+    ("oh did you turn off the aga", {"aga": "device"}, QUESTION),
+    ("how about the festoon", {"festoon": "device"}, None),
+    ("could you open the drapes", {"drapes": "device"}, None),
     # commands, reasons and all
     ("turn the lamp off, I don't need it", {"lamp": "device"}, None),
     ("no need for the bistro lights any more", {"bistro lights": "device"}, None),
@@ -38,8 +50,17 @@ CASES = [
     ("we're up early tomorrow, lights off", {"lights": "device"}, None),
     ("it's sundowner o'clock", {"sundowner": "device"}, None),
     ("set the volume at 8", {"volume": "attribute"}, None),
-    ("leave the hall light on", {"hall light": "device"}, None),
+    # "leave it as it is" said with the state: nothing to do (as "no, leave it shut" in
+    # the dialogue sets); with a value, or after a command, it is a command
+    ("leave the hall light on", {"hall light": "device"}, NEGATED),
+    ("just leave the blind open", {"blind": "device"}, NEGATED),
+    ("leave the heating on twenty", {"heating": "device"}, None),
+    ("turn the fan off and leave the lamp on", {"fan": "device", "lamp": "device"}, None),
     ("turn the heating up, I can't feel my toes", {"heating": "device"}, None),
+    ("turn the lamp on when you get a chance", {"lamp": "device"}, None),
+    ("if you could put the fan on", {"fan": "device"}, None),
+    ("if it's no trouble, the hall light on", {"hall light": "device"}, None),
+    ("turn the fan up once more", {"fan": "device"}, None),
 ]
 
 
@@ -47,6 +68,23 @@ CASES = [
 def test_held_back(text: str, marks: dict[str, str], expected: str | None) -> None:
     spans, tokens = spans_of(text, marks)
     assert held_back(tokens, spans) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "marks", "expected"),
+    [
+        ("hygge is a Danish word", {"hygge": "device"}, REMARK),
+        ("juniper's bedtime was late again", {"juniper's bedtime": "device"}, REMARK),
+        ("hygge time", {"hygge": "device"}, None),
+        ("start the lullaby scene", {"lullaby": "device"}, None),
+    ],
+)
+def test_a_scene_talked_about_is_a_remark(
+    text: str, marks: dict[str, str], expected: str | None
+) -> None:
+    spans, tokens = spans_of(text, marks)
+    assert held_back(tokens, spans, "activate_scene") == expected
+    assert held_back(tokens, spans, "turn_on") is None  # "the lamp is too bright" is a request
 
 
 @cache
@@ -98,3 +136,29 @@ def test_the_shipped_model_holds_back_and_nothing_is_sent(
     dm = DialogueManager(home, lambda _id: {}, Responses(), matcher=recogniser)
     decision = dm.handle(text, TurnContext(site="parlour"))
     assert decision.commands == [] and decision.response.startswith(response)
+
+
+@cache
+def shipped() -> ModelRecogniser:
+    from homebrain.models import DEFAULT_MODEL
+    from homebrain.understanding.model_runtime import load_model
+
+    home = Home.from_config(load_config(ROOT / "configs" / "eval_home.yaml").config)
+    return ModelRecogniser(home, load_model(DEFAULT_MODEL))
+
+
+def test_a_bare_value_with_no_question_asked_commands_nothing() -> None:
+    """ "twenty one degrees" out of the blue is a value for nothing; asked for, it answers."""
+    alone = shipped().recognise("twenty one degrees")
+    assert alone.name == "out_of_domain" and alone.slots.get("bare_value") is True
+    asked = shipped().recognise(
+        "twenty one degrees",
+        dialogue=DialogueState("value", "temperature", "climate", "set_temperature"),
+    )
+    assert asked.name != "out_of_domain" and asked.slots.get("value") == 21
+    # with a target it is a command, question or not
+    assert shipped().recognise("the wall stat to twenty one degrees").name == "set_temperature"
+
+
+def test_undo_said_outright_is_undo() -> None:
+    assert shipped().recognise("can you undo the colour change").name == "undo"

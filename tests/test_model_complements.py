@@ -20,7 +20,7 @@ from homebrain.config.loader import load_config
 from homebrain.dialogue.commands import fields_for
 from homebrain.home import Home
 from homebrain.models import DEFAULT_MODEL
-from homebrain.understanding.complements import complements, relative_reading
+from homebrain.understanding.complements import complements, relative_reading, set_reading
 from homebrain.understanding.intent import OUT_OF_DOMAIN
 from homebrain.understanding.model_recogniser import ModelRecogniser
 from homebrain.understanding.model_runtime import load_model
@@ -162,6 +162,15 @@ def test_a_mode_said_with_turn_on_is_the_climate_mode() -> None:
     assert fields_for("turn_on", entity, {}) == {"mode": "heat"}
 
 
+def test_a_fan_or_switch_told_to_stop_goes_off() -> None:
+    """ "the punkah can stop now": stopping a fan is switching it off; a cover still stops."""
+    entities = home().entities
+    assert fields_for("stop", entities["fan.punkah"], {}) == {"state": "off"}
+    assert fields_for("stop", entities["switch.aga"], {}) == {"state": "off"}
+    assert fields_for("stop", entities["cover.sun_sail"], {}) == {"state": "stop"}
+    assert fields_for("stop", entities["media_player.radiogram"], {}) == {"state": "pause"}
+
+
 @pytest.mark.parametrize(
     ("intent", "slots", "text", "expected_intent", "expected_slots"),
     [
@@ -170,6 +179,15 @@ def test_a_mode_said_with_turn_on_is_the_climate_mode() -> None:
          "decrease", {"value": 25, "unit": "%", "ref": "it", "attribute": "set_brightness"}),
         ("set_volume", {"value": 5, "name": "radio"}, "turn the radio up by five",
          "increase", {"value": 5, "name": "radio", "attribute": "set_volume"}),
+        # ... and so is an amount right after "up" or "down", with no "to"
+        ("set_temperature", {"value": 3, "unit": "°C", "device": "heating"},
+         "put the heating up three degrees", "increase",
+         {"value": 3, "unit": "°C", "device": "heating", "attribute": "set_temperature"}),
+        ("set_temperature", {"value": 1.5, "name": "radiator"},
+         "knock the radiator down a degree and a half", "decrease",
+         {"value": 1.5, "name": "radiator", "attribute": "set_temperature"}),
+        ("set_volume", {"value": 20, "name": "radio"}, "turn the radio down to 20",
+         "set_volume", {"value": 20, "name": "radio"}),
         # a level stays a level
         ("set_brightness", {"value": 25, "unit": "%", "ref": "it"}, "dim it to 25 percent",
          "set_brightness", {"value": 25, "unit": "%", "ref": "it"}),
@@ -198,3 +216,19 @@ def test_relative_reading(
     said = dict(slots)
     assert relative_reading(intent, said, words(text)) == expected_intent
     assert said == expected_slots
+
+
+@pytest.mark.parametrize(
+    ("text", "slots", "expected"),
+    [
+        ("put Juniper's radiator on", {"name": "juniper's radiator"}, "turn_on"),
+        ("heating off in the parlour", {"device": "heating", "room": "parlour"}, "turn_off"),
+        # a mode said, or no switch word: the model's reading stands
+        ("put the radiator on auto", {"name": "radiator", "mode": "auto"}, "set_mode"),
+        ("change the radiator's mode", {"name": "radiator"}, "set_mode"),
+    ],
+)
+def test_a_mode_with_no_mode_but_on_or_off_is_a_switch(
+    text: str, slots: dict[str, Any], expected: str
+) -> None:
+    assert set_reading(SlotFiller(home()), "set_mode", dict(slots), words(text)) == expected

@@ -17,9 +17,11 @@ def test_train_writes_bundle_and_report(tmp_path: Path, capsys: pytest.CaptureFi
     code = main(
         [
             "train", "--config", str(ROOT / "configs" / "demo.yaml"), "--out", str(out),
-            "--report", str(report), "--size", "2500", "--epochs", "4", "--seed", "3", "--json",
+            "--report", str(report), "--size", "2500", "--epochs", "6", "--seed", "3", "--json",
         ]
     )  # fmt: skip
+    # (6 epochs: after 4 some intents are near ties that int8 rounding may flip, and the
+    # parity check rightly refuses such a model)
     assert code == 0
     figures = json.loads(capsys.readouterr().out)
     assert figures["export"]["parity"]["intent_agreement"] >= 0.99

@@ -204,6 +204,8 @@ def _raw_fields(intent: str, domain: str, slots: dict[str, Any]) -> dict[str, An
     if intent == "close":
         return {"cover": {"state": "close"}, "lock": {"state": "locked"}}.get(domain)
     if intent == "stop":
+        if domain in ("fan", "switch"):
+            return {"state": "off"}  # "the punkah can stop now": a fan stops by going off
         return {"cover": {"state": "stop"}, "media_player": {"state": "pause"}}.get(domain)
     if intent in ("lock", "unlock") and domain == "lock":
         return {"state": "locked" if intent == "lock" else "unlocked"}

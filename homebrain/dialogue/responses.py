@@ -21,6 +21,8 @@ DEFAULTS: dict[str, str] = {
     "not_sure": "Sorry, I'm not sure I understood. Please say that again.",
     "held_back_negated": "Okay, I'll leave it.",
     "held_back_later": "I can only do that now, not later. Say it again when you want it.",
+    "held_back_question": "I can't answer that one. Ask me to do it if you want it done.",
+    "held_back_remark": "Okay.",
     "expired": "Sorry, I stopped waiting for an answer. Please say the whole command again.",
     # conversation
     "ok": "Okay.",

@@ -1159,7 +1159,8 @@ def make_ood_about(gen: Gen, intent: str) -> Draft:
     rng = gen.rng
     domains = ("light", "switch", "fan", "cover", "climate", "media_player")
     domain = _pick_domain(rng, "ood", domains)
-    chunks = gen.expand(rng.choice(T.OOD_ABOUT_DEVICES), domain, OUT_OF_DOMAIN)
+    remarks = T.OOD_ABOUT_SCENES if rng.random() < 0.15 else T.OOD_ABOUT_DEVICES
+    chunks = gen.expand(rng.choice(remarks), domain, OUT_OF_DOMAIN)
     return Draft(_about(chunks), OUT_OF_DOMAIN, "ood_about", noise_context(rng))
 
 
@@ -1167,6 +1168,15 @@ def make_ood_wrapped(gen: Gen, intent: str) -> Draft:
     """A command for later, on a condition, denied or wondered about: not one to carry out."""
     rng = gen.rng
     inner = make_command(gen, rng.choice(_WRAPPED))
+    if rng.random() < 0.35:
+        # a condition made of an everyday clause, either side of the command
+        template = f"{rng.choice(T.CONDITIONS)} {rng.choice(T.REASON_CLAUSES)}"
+        wrap = gen.expand(template, "light", OUT_OF_DOMAIN)
+        if rng.random() < 0.6:
+            chunks = [*_about(wrap), *_about(inner.chunks)]
+        else:
+            chunks = [*_about(inner.chunks), *_about(wrap)]
+        return Draft(chunks, OUT_OF_DOMAIN, "ood_wrapped", noise_context(rng), polite="none")
     if rng.random() < 0.6:
         wrap = gen.expand(rng.choice(T.OOD_WRAPS_BEFORE), "light", OUT_OF_DOMAIN)
         chunks = [*_about(wrap), *_about(inner.chunks)]
@@ -1226,8 +1236,8 @@ def families(customs: Sequence[CustomIntent] = ()) -> list[Family]:
         Family("answer_value", "answer", 5.0, make_value_answer, 1),
         Family("answer_which", "answer", 5.0, make_which_answer, 1),
         Family("ood", OUT_OF_DOMAIN, 12.0, make_ood, 3),
-        Family("ood_about", OUT_OF_DOMAIN, 2.0, make_ood_about, 3),
-        Family("ood_wrapped", OUT_OF_DOMAIN, 2.5, make_ood_wrapped, 3),
+        Family("ood_about", OUT_OF_DOMAIN, 2.5, make_ood_about, 3),
+        Family("ood_wrapped", OUT_OF_DOMAIN, 3.5, make_ood_wrapped, 3),
         Family("vision_idle", OUT_OF_DOMAIN, 0.5, make_idle_vision, 0),
     ]
     for spec in customs:
@@ -1289,21 +1299,47 @@ def _polite(rng: random.Random, draft: Draft) -> list[Chunk]:
     return chunks
 
 
-FRAME_SHARE = {"command": 0.2, "answer": 0.05}  # how often a clause comes with it
+FRAME_SHARE = {"command": 0.25, "answer": 0.15}  # how often a clause comes with it
+OOD_FRAME_SHARE = 0.15  # remarks and wrapped commands get clauses too, so a clause decides nothing
+_FRAMED_OOD = frozenset({"ood", "ood_about", "ood_wrapped"})
+
+
+# what a clause says that asks for a change by itself (light, warmth, quiet)
+_FELT = re.compile(
+    r"\b(see|dark|gloomy|bright|noisy|quiet|cold|chilly|nippy|freezing|hot|stuffy|muggy|hear)\b"
+)
+
+
+def _clause_template(rng: random.Random, before: bool) -> str:
+    """A stock frame, a reason built from parts, or a remark: many words that command nothing."""
+    r = rng.random()
+    if r < 0.35:
+        return rng.choice(T.FRAMES_BEFORE if before else T.FRAMES_AFTER)
+    if r < 0.8:
+        return rng.choice(T.REASON_CLAUSES)
+    return rng.choice(T.CLAUSE_REMARKS)
 
 
 def _framed(gen: Gen, draft: Draft, chunks: list[Chunk]) -> list[Chunk]:
     """Now and then a clause around it that commands nothing ("it's late, lights off")."""
     rng = gen.rng
-    if draft.intent == OUT_OF_DOMAIN or rng.random() >= FRAME_SHARE.get(draft.polite, 0.0):
+    if draft.intent == OUT_OF_DOMAIN:
+        share = OOD_FRAME_SHARE if draft.source in _FRAMED_OOD else 0.0
+    else:
+        share = FRAME_SHARE.get(draft.polite, 0.0)
+    if rng.random() >= share:
         return chunks
-    before = rng.random() < 0.5
-    template = rng.choice(T.FRAMES_BEFORE if before else T.FRAMES_AFTER)
+    before = rng.random() < 0.45
+    template = _clause_template(rng, before)
     clause = [(text, None) for text, _ in gen.expand(template, "light", OUT_OF_DOMAIN)]
+    if draft.intent == OUT_OF_DOMAIN and _FELT.search(_surface(clause)):
+        return chunks  # "I can't see a thing", "it's chilly" ask for a change: not beside a remark
     if before:
         joiner = rng.choice(T.FRAME_JOINERS_BEFORE)
         return [*clause, (joiner, None), *chunks]
     joiner = rng.choice(T.FRAME_JOINERS_AFTER)
+    if joiner == "while" and " away" in template:
+        joiner = ""  # "... while we're away" is for later (make_ood_wrapped)
     return [*chunks, (joiner, None), *clause]
 
 

@@ -172,7 +172,7 @@ _VALUE_INTENTS = frozenset(
 _PERCENT_INTENTS = frozenset({"set_brightness", "set_percentage", "set_volume", "set_position"})
 
 # "as bright as it'll go", "as loud as possible": the top of the range, said as a phrase
-_AS_FAR_AS = re.compile(
+AS_FAR_AS = re.compile(
     r"\bas (?:bright|loud|high|fast|far|open|strong|hard|much|wide) as "
     r"(?:it'll|it will|it can|it goes|it gets|they'll|they will|they can|they go|possible"
     r"|you can|can be)\b"
@@ -194,7 +194,7 @@ def _preset_in(tokens: Sequence[str], spans: Sequence[SpanLike]) -> int | None:
     preset = preset_percent(tokens, {i for s in spans for i in range(s.start, s.end)})
     if preset is not None:
         return preset
-    if _AS_FAR_AS.search(" ".join(tokens)):
+    if AS_FAR_AS.search(" ".join(tokens)):
         return 100
     return None
 
@@ -275,6 +275,9 @@ def set_reading(
     the value instead of switching something ("set the lights on" stays on).
     """
     said = set(tokens)
+    if intent == "set_mode" and "mode" not in slots and len(said & {"on", "off"}) == 1:
+        # "put Juniper's radiator on": no mode named, a switch said
+        return "turn_off" if "off" in said else "turn_on"
     if intent not in ("turn_on", "turn_off", "open", "close") or not said & _SET_VERBS:
         return intent
     if said & _STATE_WORDS or any(k in slots for k in _LEVEL_SLOTS):
@@ -316,7 +319,15 @@ def relative_reading(intent: str, slots: dict[str, Any], tokens: Sequence[str]) 
         # "open them a little more", "the drapes open a bit": no level, a step
         slots.setdefault("attribute", intent)
         return "decrease" if said & (_DOWN_WORDS | {"less"}) else "increase"
-    if intent in _SET_TO_CHANGE and "value" in slots and _amount_after("by", tokens):
+    if (
+        intent in _SET_TO_CHANGE
+        and "value" in slots
+        and (
+            _amount_after("by", tokens)
+            or (not _amount_after("to", tokens) and _amount_after_any(("up", "down"), tokens))
+        )
+    ):
+        # "by twenty", or an amount right after the direction: "up three degrees"
         direction = "decrease" if said & _DOWN_WORDS else "increase" if said & _UP_WORDS else None
         if direction is not None:
             slots.setdefault("attribute", intent)
@@ -345,7 +356,11 @@ def _attribute_from_words(slots: dict[str, Any], tokens: Sequence[str]) -> None:
 
 
 def _amount_after(word: str, tokens: Sequence[str]) -> bool:
+    return _amount_after_any((word,), tokens)
+
+
+def _amount_after_any(words: Sequence[str], tokens: Sequence[str]) -> bool:
     for i, token in enumerate(tokens[:-1]):
-        if token == word and parse_quantities(list(tokens[i + 1 : i + 4]), loose=True):
+        if token in words and parse_quantities(list(tokens[i + 1 : i + 4]), loose=True):
             return True
     return False

@@ -10,7 +10,10 @@ there is, so these plain cues are checked after the model too.
 A negation or a hedge counts only *before* the first device word, name or
 "it" ("turn the lamp off, I don't need it" is a command with a reason); "leave
 ... alone" and a time to come (an hour from now, tomorrow, when something
-happens) count anywhere. homebrain has no schedules: it says so instead.
+happens) count anywhere. homebrain has no schedules: it says so instead. A
+sentence opened by a question word ("has anyone closed the blind") asks
+something rather than for something, and a scene's name followed by "is"
+("hygge is a Danish word") is talked about, not asked for.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from homebrain.understanding.spans import SpanLike
 
 NEGATED = "negated"
 LATER = "later"
+QUESTION = "question"
+REMARK = "remark"
 
 # said before the target: the request is declined, forbidden or only wondered about
 _BEFORE: tuple[tuple[str, ...], ...] = tuple(
@@ -40,6 +45,19 @@ _UNITS_OF_TIME = frozenset({"minute", "minutes", "hour", "hours", "mins", "min",
 _NEED = frozenset({"need", "needing", "needed"})
 # "leave the punkah alone", "leave the festoon lights as they are"
 _LEAVE_ENDS: tuple[tuple[str, ...], ...] = (("alone",), ("as", "it", "is"), ("as", "they", "are"))
+_LEAVE_OPENERS = frozenset({"just", "please", "oh", "no", "and", "so", "you", "can", "could"})
+_STATES = frozenset({"on", "off", "open", "closed", "shut", "running", "going", "locked", "up"})
+_COPULAS = frozenset({"is", "are", "was", "were"})
+_QUESTION_OPENERS = frozenset(
+    {"has", "did", "does", "was", "were", "why", "how", "where", "who", "whose", "what",
+     "what's", "whats", "which"}
+)  # fmt: skip
+_CONDITIONS_ANYWHERE = frozenset({"when", "whenever", "unless"})
+_CONDITIONS_FIRST = frozenset({"if", "once", "should", "until", "after"})
+# "when you can", "if you could", "if it's no trouble", "if that's ok"
+_POLITE_AFTER_CONDITION = frozenset(
+    {"you", "you're", "it's", "its", "that's", "thats", "poss", "possible", "convenient"}
+)
 _DAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
 _LATER_PHRASES: tuple[tuple[str, ...], ...] = tuple(
     tuple(cue.split())
@@ -55,19 +73,76 @@ _LATER_PHRASES: tuple[tuple[str, ...], ...] = tuple(
 _TARGET_SLOTS = frozenset({"device", "anaphor", "deixis"})
 
 
-def held_back(tokens: Sequence[str], spans: Sequence[SpanLike]) -> str | None:
-    """``NEGATED`` or ``LATER`` when the command in ``tokens`` is not one to carry out now."""
+def held_back(tokens: Sequence[str], spans: Sequence[SpanLike], intent: str = "") -> str | None:
+    """Why the command in ``tokens`` is not one to carry out now, or None when it is."""
     targets = [s.start for s in spans if s.slot_type in _TARGET_SLOTS]
     first = min(targets) if targets else len(tokens)
+    if intent == "activate_scene" and any(
+        s.slot_type == "device" and s.end < len(tokens) and tokens[s.end] in _COPULAS for s in spans
+    ):
+        # "hygge is a Danish word", "Juniper's bedtime is seven on school nights"
+        return REMARK
     if not set(tokens) & _NEED and any(_at(tokens, i, c) for c in _BEFORE for i in range(first)):
         return NEGATED
+    if _asked(tokens):
+        return QUESTION
     if "leave" in tokens:
         after = tokens.index("leave")
         if any(_at(tokens, i, end) for end in _LEAVE_ENDS for i in range(after, len(tokens))):
             return NEGATED
-    if _later(tokens):
+        if _leave_as_is(tokens, after):
+            return NEGATED
+    if _later(tokens) or _on_condition(tokens):
         return LATER
     return None
+
+
+def _asked(tokens: Sequence[str]) -> bool:
+    """ "has anyone closed the starry blind", "what's a good film to watch on the big screen".
+
+    A question about a device opened by a question word asks for nothing to be done;
+    "can you", "could you", "will you" are requests and are not here, nor are
+    "how about the lamp" and "what about the kitchen", which ask for the same again.
+    """
+    start = 0
+    while start < len(tokens) and tokens[start] in _LEAVE_OPENERS:
+        start += 1
+    if start >= len(tokens) - 1 or tokens[start] not in _QUESTION_OPENERS:
+        return False
+    return tokens[start + 1] not in ("about", "if")
+
+
+def _on_condition(tokens: Sequence[str]) -> bool:
+    """ "when the film finishes, switch off the big screen", "if it gets chilly bump it up".
+
+    "when you get a chance" and "if you could" are politeness, not conditions; "once"
+    and "should" make one only where they open the sentence ("turn it up once more").
+    """
+    start = 0
+    while start < len(tokens) and tokens[start] in _LEAVE_OPENERS:
+        start += 1
+    for i, token in enumerate(tokens):
+        follows = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if follows in _POLITE_AFTER_CONDITION or not follows:
+            continue
+        if token in _CONDITIONS_ANYWHERE:
+            return True
+        if i == start and token in _CONDITIONS_FIRST:
+            return True
+    return False
+
+
+def _leave_as_is(tokens: Sequence[str], at: int) -> bool:
+    """ "leave the festoon lights on", "just leave the blind open": keep it as it is.
+
+    Only when "leave" opens the sentence and the state ends it: "leave the heating on
+    twenty" sets a value, and "turn it off, leave the lamp on" has a command before it.
+    """
+    return (
+        all(t in _LEAVE_OPENERS for t in tokens[:at])
+        and at < len(tokens) - 2
+        and tokens[-1] in _STATES
+    )
 
 
 def _at(tokens: Sequence[str], i: int, cue: tuple[str, ...]) -> bool:

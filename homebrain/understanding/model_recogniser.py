@@ -15,16 +15,17 @@ from typing import Protocol
 
 from homebrain.home import Home
 from homebrain.understanding.complements import (
+    AS_FAR_AS,
     complements,
     complete_value,
     relative_reading,
     set_reading,
 )
 from homebrain.understanding.gazetteer import Gazetteer
-from homebrain.understanding.holdback import held_back
+from homebrain.understanding.holdback import NEGATED, held_back
 from homebrain.understanding.intent import OUT_OF_DOMAIN, Intent
 from homebrain.understanding.normalize import strip_markup
-from homebrain.understanding.resolve import INTENT_DOMAINS
+from homebrain.understanding.resolve import INTENT_DOMAINS, VALUE_INTENTS
 from homebrain.understanding.spans import SlotFiller, SpanLike
 from homebrain.understanding.tokenizer import words
 
@@ -92,28 +93,84 @@ class ModelRecogniser:
         spans: Sequence[SpanLike] = prediction.spans
         slots = self.filler.fill(spans, tokens)
         confidence = float(prediction.intent_confidence)
-        if prediction.intent == "play" and _asks_for_content(tokens, slots):
+        predicted = _to_the_top(self.filler, prediction.intent, slots, tokens)
+        if predicted == "play" and _asks_for_content(tokens, slots):
             # "play music", "play some jazz": content homebrain has no source for
             slots["content"] = True
             return Intent(OUT_OF_DOMAIN, slots, confidence, text)
-        if prediction.intent != OUT_OF_DOMAIN and confidence < self.min_confidence:
-            slots["low_confidence"] = prediction.intent
+        # ("undo" said outright is no guess, however unsure the model is of the rest)
+        if (
+            predicted != OUT_OF_DOMAIN
+            and confidence < self.min_confidence
+            and not (predicted == "undo" and set(tokens) & _UNDO_WORDS)
+        ):
+            slots["low_confidence"] = predicted
             return Intent(OUT_OF_DOMAIN, slots, confidence, text)
-        if prediction.intent in INTENT_DOMAINS:
+        if (
+            predicted in ("deny", "cancel")
+            and context["pending_kind"] == "none"
+            and any(slots.get(k) for k in ("name", "names", "device"))
+        ):
+            # "leave the punkah alone" with nothing asked: a device to leave as it is
+            slots["held_back"] = NEGATED
+            return Intent(OUT_OF_DOMAIN, slots, confidence, text)
+        if (
+            predicted in _LEVELS
+            and context["pending_kind"] == "none"
+            and _only_a_value(tokens, spans)
+        ):
+            # "twenty one degrees" with no question asked: a value for nothing in particular
+            slots["bare_value"] = True
+            return Intent(OUT_OF_DOMAIN, slots, confidence, text)
+        if predicted in INTENT_DOMAINS:
             # a device action the model was sure of: what it left untagged, the words still say
-            completed = complements(self.filler, spans, tokens, marks, prediction.intent)
+            completed = complements(self.filler, spans, tokens, marks, predicted)
             if list(completed) != list(spans):  # filled again only when something changed
                 spans = completed
                 slots = self.filler.fill(spans, tokens)
-            complete_value(prediction.intent, slots, spans, tokens)
-            held = held_back(tokens, spans)
+            complete_value(predicted, slots, spans, tokens)
+            held = held_back(tokens, spans, predicted)
             if held is not None:
                 # "leave the punkah alone", "the beamer on as soon as the match starts"
                 slots["held_back"] = held
                 return Intent(OUT_OF_DOMAIN, slots, confidence, text)
-        intent = set_reading(self.filler, prediction.intent, slots, tokens)
+        intent = set_reading(self.filler, predicted, slots, tokens)
         intent = relative_reading(intent, slots, tokens)
         return Intent(intent, slots, confidence, text)
+
+
+_UNDO_WORDS = frozenset({"undo", "revert"})
+_LEVELS = frozenset(
+    {"set_temperature", "set_brightness", "set_percentage", "set_position", "set_volume"}
+)
+# words that may stand beside a bare value without making it a command
+_BESIDE_A_VALUE = frozenset(
+    {"please", "uh", "um", "er", "erm", "oh", "okay", "ok", "so", "then", "thanks", "hmm",
+     "about", "around", "roughly", "degrees", "degree", "percent", "celsius", "fahrenheit"}
+)  # fmt: skip
+
+
+def _only_a_value(tokens: Sequence[str], spans: Sequence[SpanLike]) -> bool:
+    """Nothing but an amount (and its unit, and politeness) was said."""
+    inside = {i for s in spans if s.slot_type in ("value", "unit") for i in range(s.start, s.end)}
+    if not inside:
+        return False
+    return all(i in inside or t in _BESIDE_A_VALUE for i, t in enumerate(tokens))
+
+
+def _to_the_top(
+    filler: SlotFiller, intent: str, slots: Mapping[str, object], tokens: Sequence[str]
+) -> str:
+    """ "festoon lights as bright as they'll go": a device named with the top of its range.
+
+    The model may read the phrase as a remark; a named device and "as bright as it'll
+    go" together are its main value set to the top (the complements fill in the 100).
+    """
+    if intent != OUT_OF_DOMAIN or not AS_FAR_AS.search(" ".join(tokens)):
+        return intent
+    name = slots.get("name")
+    domain = filler.name_domain(name) if isinstance(name, str) else slots.get("domain")
+    return VALUE_INTENTS.get(str(domain or ""), intent)
 
 
 def _latin(word: str) -> str:
@@ -132,5 +189,8 @@ _CONTENT = frozenset(
 
 
 def _asks_for_content(tokens: Sequence[str], slots: Mapping[str, object]) -> bool:
-    named = any(slots.get(k) for k in ("name", "names", "device", "ref"))
+    device = slots.get("device")
+    named = any(slots.get(k) for k in ("name", "names", "ref")) or (
+        bool(device) and device not in _CONTENT  # "play music": music is no player
+    )
     return not named and any(t in _CONTENT for t in tokens)

@@ -34,7 +34,7 @@ INTENT_DOMAINS: dict[str, tuple[str, ...]] = {
     "set_mode": ("climate",),
     "open": ("cover", "lock"),
     "close": ("cover", "lock"),
-    "stop": ("cover", "media_player"),
+    "stop": ("cover", "media_player", "fan", "switch"),
     "set_position": ("cover",),
     "set_percentage": ("fan",),
     "lock": ("lock",),
