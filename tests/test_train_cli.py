@@ -39,3 +39,24 @@ def test_train_reports_a_bad_config(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert main(["train", "--config", str(bad), "--out", str(tmp_path / "m")]) == 2
     assert "invalid YAML" in capsys.readouterr().err
     assert not (tmp_path / "m").exists()
+
+
+def test_members_must_be_a_positive_number(capsys: pytest.CaptureFixture[str]) -> None:
+    for bad in ("0", "two"):
+        with pytest.raises(SystemExit) as info:
+            main(["train", "--out", "/nonexistent/m", "--members", bad])
+        assert info.value.code == 2
+        assert "--members" in capsys.readouterr().err
+
+
+def test_later_ensemble_members_never_train_on_the_validation_split() -> None:
+    from homebrain.training.cli import outside, training_data
+    from homebrain.training.corpus import split
+
+    first, _, _ = training_data(None, 3000, 0)
+    later, _, _ = training_data(None, 3000, 1)
+    _, val = split(first, validation=0.1, seed=0)
+    kept = outside(later, val)
+    held = {(tuple(e.tokens), tuple(sorted(e.context.items()))) for e in val}
+    assert 0 < len(later) - len(kept) < len(later) // 2  # common short commands recur
+    assert not any((tuple(e.tokens), tuple(sorted(e.context.items()))) in held for e in kept)

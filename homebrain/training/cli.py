@@ -29,6 +29,7 @@ def run_train(
     report: Path | None = None,
     size: int = 50_000,
     epochs: int = 30,
+    members: int = 1,
     builtin_only: bool = False,
     as_json: bool = False,
 ) -> int:
@@ -47,7 +48,7 @@ def run_train(
     try:
         from homebrain.training.corpus import split
         from homebrain.training.export import ParityError, export_bundle
-        from homebrain.training.train import train
+        from homebrain.training.train import combine, train
     except ImportError as exc:
         print(
             f"training needs the train extra (pip install 'homebrain[train]'): {exc}",
@@ -57,24 +58,37 @@ def run_train(
 
     started = time.perf_counter()
     names = ", ".join(c.name for c in home.intents) if home is not None else ""
-    console.print(
-        f"generating {size} examples (seed {seed})"
-        + (f" with custom intents {names}" if names else "")
-        + "..."
-    )
-    examples, intents, slot_types = training_data(home, size, seed)
-    train_set, val_set = split(examples, validation=0.1, seed=seed)
-    result = train(
-        train_set,
-        val_set,
-        intents=intents,
-        slot_types=slot_types,
-        seed=seed,
-        device=device,
-        epochs=epochs,
-        progress=not as_json,
-        console=console,
-    )
+    results = []
+    val_set: list[Example] = []
+    examples: list[Example] = []
+    for member in range(members):
+        member_seed = seed + member
+        console.print(
+            (f"model {member + 1} of {members}: " if members > 1 else "")
+            + f"generating {size} examples (seed {member_seed})"
+            + (f" with custom intents {names}" if names else "")
+            + "..."
+        )
+        drawn, intents, slot_types = training_data(home, size, member_seed)
+        if member == 0:
+            examples = drawn
+            train_set, val_set = split(drawn, validation=0.1, seed=seed)
+        else:
+            train_set = outside(drawn, val_set)
+        results.append(
+            train(
+                train_set,
+                val_set,
+                intents=intents,
+                slot_types=slot_types,
+                seed=member_seed,
+                device=device,
+                epochs=epochs,
+                progress=not as_json,
+                console=console,
+            )
+        )
+    result = combine(results)
     console.print(result.summary())
     try:
         exported = export_bundle(result, out, val_set[:3000])
@@ -89,6 +103,7 @@ def run_train(
         export=exported.to_json(),
         best_epoch=result.best_epoch,
         parameters=result.parameter_count,
+        members=result.members,
     )
     if report is not None:
         (report / "figures.json").write_text(json.dumps(figures, indent=2))
@@ -97,6 +112,16 @@ def run_train(
     else:
         show(figures, out)
     return 0
+
+
+def outside(examples: list[Example], held: list[Example]) -> list[Example]:
+    """``examples`` minus any sentence (in its context) that the validation split holds.
+
+    Every member of an ensemble is checked on the first member's validation
+    split, so the later members, drawn from other corpus seeds, must not train on it.
+    """
+    seen = {(tuple(e.tokens), tuple(sorted(e.context.items()))) for e in held}
+    return [e for e in examples if (tuple(e.tokens), tuple(sorted(e.context.items()))) not in seen]
 
 
 def training_data(
@@ -166,6 +191,7 @@ def show(figures: dict[str, Any], out: Path) -> None:
     export = figures["export"]
     rows = [
         ("examples", f"{figures['examples']}"),
+        ("models averaged", str(figures["members"])),
         ("parameters", f"{figures['parameters']:,}"),
         ("best epoch", str(figures["best_epoch"])),
         ("training time", f"{figures['train_seconds']} s"),

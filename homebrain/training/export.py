@@ -35,7 +35,7 @@ import numpy as np
 import torch
 
 from homebrain.training.examples import Example
-from homebrain.training.model import ExportWrapper, IntentModel
+from homebrain.training.model import ExportWrapper, Network, build_network
 from homebrain.training.train import EncodedSet, TrainResult, encode_examples, predict_arrays
 from homebrain.understanding import labels
 from homebrain.understanding.model_runtime import (
@@ -135,11 +135,11 @@ def sample_inputs(max_len: int, features: int) -> dict[str, torch.Tensor]:
     }
 
 
-def convert_float(model: IntentModel, *, quiet: bool = True) -> bytes:
+def convert_float(model: Network, *, quiet: bool = True) -> bytes:
     """The float .tflite of ``ExportWrapper(model)`` (CPU copy; the model is left as it was)."""
     import litert_torch
 
-    cpu = IntentModel(**model.config())
+    cpu = build_network(model.config())
     cpu.load_state_dict({k: v.detach().cpu() for k, v in model.state_dict().items()})
     wrapper = ExportWrapper(cpu).eval()
     sample = sample_inputs(cpu.max_len, cpu.features)
@@ -220,7 +220,8 @@ def bundle_metadata(
             "float_bytes": float_bytes,
             "quantization": recipe,
             "parameters": result.parameter_count,
-            "architecture": "hashed-embedding BiGRU tagger + context/vision intent MLP",
+            "architecture": "hashed-embedding BiGRU tagger + context/vision intent MLP"
+            + (f", {result.members} averaged" if result.members > 1 else ""),
             "config": result.model.config(),
         },
         "training": result.summary(),
@@ -239,7 +240,7 @@ def _as_encoded(result: TrainResult, examples: Sequence[Example] | EncodedSet) -
 
 
 def parity_report(
-    model: IntentModel,
+    model: Network,
     runtime: IntentModelRuntime,
     data: EncodedSet,
     *,
@@ -271,7 +272,7 @@ def parity_report(
 
 
 def check_parity(
-    model: IntentModel,
+    model: Network,
     bundle: str | Path | IntentModelRuntime,
     data: EncodedSet,
     *,

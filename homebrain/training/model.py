@@ -22,6 +22,7 @@ the softmaxes and the confidence output so the device does no maths of its own.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import torch
@@ -147,6 +148,77 @@ class IntentModel(nn.Module):
         intent_logits = self.intent_head(torch.cat([mean, peak, side], dim=-1))
         return intent_logits, tag_logits
 
+    def probabilities(
+        self, token_ids: torch.Tensor, context: torch.Tensor, vision: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """``(intent_probs [B, N], tag_probs [B, L, T])``: what export and parity compare."""
+        intent_logits, tag_logits = self(token_ids, context, vision)
+        return torch.softmax(intent_logits, dim=-1), torch.softmax(tag_logits, dim=-1)
+
+
+def _input_output_shape(model: IntentModel) -> tuple[int, int, int, int, int]:
+    return model.buckets, model.features, model.max_len, model.n_intents, model.n_tags
+
+
+class IntentEnsemble(nn.Module):
+    """Several IntentModels trained apart (own seed, own corpus draw), probabilities averaged.
+
+    Single models trained from different seeds disagree on the hard cases (a
+    remark that names a device, a reason clause around a command) by as much
+    as most corpus changes move them; averaging their probabilities cancels
+    much of that noise. The members run side by side in one exported graph,
+    so the device sees the same inputs and outputs as for one model.
+    ``forward`` returns log mean probabilities, so softmax of it gives the
+    average back and the ensemble drops in wherever a model's logits are read.
+    """
+
+    def __init__(self, members: Sequence[IntentModel]) -> None:
+        super().__init__()
+        if not members:
+            raise ValueError("an ensemble needs at least one member")
+        shapes = [_input_output_shape(m) for m in members]
+        for shape in shapes[1:]:
+            if shape != shapes[0]:
+                raise ValueError(
+                    "ensemble members differ in buckets/features/max_len/intents/tags: "
+                    f"{shape} vs {shapes[0]}"
+                )
+        self.members: list[IntentModel] = nn.ModuleList(members)  # type: ignore[assignment]
+        self.buckets, self.features, self.max_len, self.n_intents, self.n_tags = shapes[0]
+
+    def config(self) -> dict[str, Any]:
+        return {"members": [m.config() for m in self.members]}
+
+    def parameter_count(self) -> int:
+        return sum(p.numel() for p in self.parameters())
+
+    def probabilities(
+        self, token_ids: torch.Tensor, context: torch.Tensor, vision: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        outputs = [m.probabilities(token_ids, context, vision) for m in self.members]
+        scale = 1.0 / len(outputs)
+        intent = torch.stack([o[0] for o in outputs]).sum(dim=0) * scale
+        tags = torch.stack([o[1] for o in outputs]).sum(dim=0) * scale
+        return intent, tags
+
+    def forward(
+        self, token_ids: torch.Tensor, context: torch.Tensor, vision: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        intent, tags = self.probabilities(token_ids, context, vision)
+        tiny = 1e-12
+        return torch.log(intent + tiny), torch.log(tags + tiny)
+
+
+Network = IntentModel | IntentEnsemble
+
+
+def build_network(config: Mapping[str, Any]) -> Network:
+    """An untrained network shaped as ``config`` (a model's or an ensemble's ``config()``)."""
+    members = config.get("members")
+    if members is not None:
+        return IntentEnsemble([IntentModel(**member) for member in members])
+    return IntentModel(**config)
+
 
 OUTPUT_NAMES = ("intent_probs", "tag_probs", "confidence")
 
@@ -159,17 +231,16 @@ class ExportWrapper(nn.Module):
     (the top intent probability).
     """
 
-    def __init__(self, model: IntentModel) -> None:
+    def __init__(self, model: Network) -> None:
         super().__init__()
         self.model = model
 
     def forward(
         self, token_ids: torch.Tensor, context: torch.Tensor, vision: torch.Tensor
     ) -> dict[str, torch.Tensor]:
-        intent_logits, tag_logits = self.model(token_ids, context, vision)
-        intent_probs = torch.softmax(intent_logits, dim=-1)
+        intent_probs, tag_probs = self.model.probabilities(token_ids, context, vision)
         return {
             "intent_probs": intent_probs,
-            "tag_probs": torch.softmax(tag_logits, dim=-1),
+            "tag_probs": tag_probs,
             "confidence": intent_probs.max(dim=-1).values,
         }

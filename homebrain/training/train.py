@@ -16,7 +16,7 @@ import math
 import random
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,7 @@ from rich.progress import (
 )
 
 from homebrain.training.examples import Example
-from homebrain.training.model import IntentModel
+from homebrain.training.model import IntentEnsemble, IntentModel, Network, build_network
 from homebrain.understanding import labels
 from homebrain.understanding.gazetteer import generic_phrases, training_marks
 from homebrain.understanding.model_runtime import encode_context, encode_vision
@@ -133,7 +133,7 @@ class EpochStats:
 class TrainResult:
     """The trained model (best validation epoch, on the CPU, in eval mode) and how it went."""
 
-    model: IntentModel
+    model: Network
     tokenizer: Tokenizer
     max_len: int
     intents: tuple[str, ...]
@@ -147,6 +147,7 @@ class TrainResult:
     device: str = "cpu"
     train_examples: int = 0
     val_examples: int = 0
+    members: int = 1  # models averaged (IntentEnsemble) when more than one
 
     @property
     def best(self) -> EpochStats:
@@ -171,6 +172,7 @@ class TrainResult:
             "device": self.device,
             "train_examples": self.train_examples,
             "val_examples": self.val_examples,
+            "members": self.members,
         }
 
     def save(self, path: str | Path) -> None:
@@ -191,6 +193,7 @@ class TrainResult:
                 "device": self.device,
                 "train_examples": self.train_examples,
                 "val_examples": self.val_examples,
+                "members": self.members,
             },
             str(path),
         )
@@ -198,7 +201,7 @@ class TrainResult:
     @classmethod
     def load(cls, path: str | Path) -> TrainResult:
         data = torch.load(str(path), map_location="cpu", weights_only=True)
-        model = IntentModel(**data["config"])
+        model = build_network(data["config"])
         model.load_state_dict(data["state_dict"])
         model.eval()
         slot_types = tuple(data["slot_types"])
@@ -217,6 +220,7 @@ class TrainResult:
             device=str(data["device"]),
             train_examples=int(data["train_examples"]),
             val_examples=int(data["val_examples"]),
+            members=int(data.get("members", 1)),
         )
 
 
@@ -483,18 +487,52 @@ def train(
 
 @torch.no_grad()
 def predict_arrays(
-    model: IntentModel, data: EncodedSet, batch_size: int = 256
+    model: Network, data: EncodedSet, batch_size: int = 256
 ) -> tuple[np.ndarray, np.ndarray]:
     """Torch reference outputs on the CPU: (intent_probs [N, I], tag_probs [N, L, T])."""
     model.eval()
     intent_out, tag_out = [], []
     for start in range(0, len(data), batch_size):
         sl = slice(start, start + batch_size)
-        intent_logits, tag_logits = model(
+        intent_probs, tag_probs = model.probabilities(
             torch.from_numpy(data.token_ids[sl]),
             torch.from_numpy(data.context[sl]),
             torch.from_numpy(data.vision[sl]),
         )
-        intent_out.append(torch.softmax(intent_logits, -1).numpy())
-        tag_out.append(torch.softmax(tag_logits, -1).numpy())
+        intent_out.append(intent_probs.numpy())
+        tag_out.append(tag_probs.numpy())
     return np.concatenate(intent_out), np.concatenate(tag_out)
+
+
+def combine(results: Sequence[TrainResult]) -> TrainResult:
+    """One result whose model is the ensemble of ``results``' models (the first's history).
+
+    The members must share the tokenizer, ``max_len`` and label lists: they
+    read the same inputs and their probabilities are averaged position by position.
+    """
+    if not results:
+        raise ValueError("nothing to combine")
+    first = results[0]
+    if len(results) == 1:
+        return first
+    for other in results[1:]:
+        same = (
+            other.tokenizer.to_json() == first.tokenizer.to_json()
+            and other.max_len == first.max_len
+            and other.intents == first.intents
+            and other.tags == first.tags
+        )
+        if not same:
+            raise ValueError("ensemble members must share the tokenizer, max_len, intents and tags")
+    members: list[IntentModel] = []
+    for r in results:
+        if not isinstance(r.model, IntentModel):
+            raise ValueError("ensemble members must be single models")
+        members.append(r.model)
+    return replace(
+        first,
+        model=IntentEnsemble(members).eval(),
+        seconds=sum(r.seconds for r in results),
+        train_examples=sum(r.train_examples for r in results),
+        members=len(results),
+    )
