@@ -25,6 +25,9 @@ CASES = [
     ("I'm wondering whether to switch the heating to auto", {"heating": "device"}, NEGATED),
     ("should I open the drapes", {"drapes": "device"}, NEGATED),
     ("don't turn it off", {"it": "anaphor"}, NEGATED),
+    ("there's no need to turn the radiogram down", {"radiogram": "device"}, NEGATED),
+    ("let's not bother with hygge tonight", {"hygge": "device"}, NEGATED),
+    ("not now, the beamer can wait", {"beamer": "device"}, NEGATED),
     # for later: homebrain has no schedules
     ("could you dim the dragonfly lamp in about an hour", {"dragonfly lamp": "device"}, LATER),
     ("switch the festoon on in twenty minutes", {"festoon": "device"}, LATER),
@@ -37,6 +40,8 @@ CASES = [
     ("if it gets chilly bump up the wall stat", {"wall stat": "device"}, LATER),
     ("should it rain, close the shade sail", {"shade sail": "device"}, LATER),
     ("once the guests are here, start sundowners", {"sundowners": "device"}, LATER),
+    ("turn the aga off before we leave for our holiday", {"aga": "device"}, LATER),
+    ("bring the shade sail in before the storm", {"shade sail": "device"}, None),
     # questions about a device, not requests
     ("has anyone closed the starry blind", {"starry blind": "device"}, QUESTION),
     ("what's a good film to watch on the big screen", {"big screen": "device"}, QUESTION),
@@ -68,6 +73,22 @@ CASES = [
 def test_held_back(text: str, marks: dict[str, str], expected: str | None) -> None:
     spans, tokens = spans_of(text, marks)
     assert held_back(tokens, spans) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "expected"),
+    [
+        ("put the radiogram on at eight for the shipping forecast", "turn_on", LATER),
+        ("open the drapes at seven", "open", LATER),
+        ("keep the heating at eighteen", "set_temperature", None),  # a level, not an hour
+        ("turn the fan on at ten percent", "turn_on", None),
+        ("put the radiogram on", "turn_on", None),
+    ],
+)
+def test_at_an_hour_is_later_for_a_switch(text: str, intent: str, expected: str | None) -> None:
+    device = "radiogram" if "radiogram" in text else text.split()[2]
+    spans, tokens = spans_of(text, {device: "device"})
+    assert held_back(tokens, spans, intent) == expected
 
 
 @pytest.mark.parametrize(

@@ -94,3 +94,29 @@ print(ModelRecogniser(home(), model).recognise("turn on the reading lamp").name)
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip().endswith("turn_on")
+
+
+def _prediction(probs: dict[str, float]) -> object:
+    from homebrain.understanding.model_runtime import Prediction
+
+    best = max(probs, key=lambda k: probs[k])
+    return Prediction(best, probs[best], probs, [], [])
+
+
+@pytest.mark.parametrize(
+    ("probs", "expected"),
+    [
+        # sure it is "set to a value", torn over which: the device decides, so it is sure
+        ({"set_brightness": 0.4, "set_percentage": 0.35, "set_volume": 0.2, "turn_on": 0.05}, 0.95),
+        # torn between a level and something else: as unsure as the model says
+        ({"set_brightness": 0.45, "out_of_domain": 0.4, "set_volume": 0.15}, 0.6),
+        # only levels count together, and only when a level is the top intent
+        ({"turn_on": 0.4, "set_brightness": 0.3, "set_percentage": 0.3}, 0.4),
+    ],
+)
+def test_levels_count_as_one_intent_for_the_confidence(
+    probs: dict[str, float], expected: float
+) -> None:
+    from homebrain.understanding.model_recogniser import _family_confidence
+
+    assert _family_confidence(_prediction(probs)) == pytest.approx(expected)  # type: ignore[arg-type]

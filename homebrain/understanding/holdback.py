@@ -10,15 +10,17 @@ there is, so these plain cues are checked after the model too.
 A negation or a hedge counts only *before* the first device word, name or
 "it" ("turn the lamp off, I don't need it" is a command with a reason); "leave
 ... alone" and a time to come (an hour from now, tomorrow, when something
-happens) count anywhere. homebrain has no schedules: it says so instead. A
-sentence opened by a question word ("has anyone closed the blind") asks
-something rather than for something, and a scene's name followed by "is"
-("hygge is a Danish word") is talked about, not asked for.
+happens, at eight, before we leave) count anywhere. homebrain has no
+schedules: it says so instead. A sentence opened by a question word ("has
+anyone closed the blind") asks something rather than for something, and a
+scene's name followed by "is" ("hygge is a Danish word") is talked about,
+not asked for.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import pairwise
 
 from homebrain.understanding.numbers import parse_quantities
 from homebrain.understanding.spans import SpanLike
@@ -37,8 +39,19 @@ _BEFORE: tuple[tuple[str, ...], ...] = tuple(
         "nobody", "no one", "hold off", "no thanks", "no thank you", "not yet",
         "whether", "wondering", "wonder if", "not sure", "should i", "shall i",
         "should we", "shall we", "reckons", "told me to", "said to", "forget the",
+        "not now", "let's not", "lets not", "not bother",
     )
 )  # fmt: skip
+# "there's no need to turn the radiogram down": a command declined, unlike "no need for
+# the punkah" (a wish to have it off), so it counts even where "need" is said
+_NO_NEED_TO = ("no", "need", "to")
+# "before we leave" waits for someone; "bring the sail in before the storm" is for now
+_SUBJECTS = frozenset({"i", "we", "you", "they", "he", "she", "everyone"})
+_HOURS = frozenset(
+    {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+     "twelve", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"}
+)  # fmt: skip
+_VALUE_WORDS = frozenset({"percent", "%", "degrees", "degree", "per", "cent"})
 _UNITS_OF_TIME = frozenset({"minute", "minutes", "hour", "hours", "mins", "min", "seconds"})
 # "we won't need the cooker any more", "no need for the bistro lights now": said of a
 # device that is on, a wish to have it off, so no negation to hold back
@@ -71,6 +84,11 @@ _LATER_PHRASES: tuple[tuple[str, ...], ...] = tuple(
     )
 )  # fmt: skip
 _TARGET_SLOTS = frozenset({"device", "anaphor", "deixis"})
+# commands with no level: "at eight" after them is the hour ("keep it at eight" is a value)
+_SWITCHING = frozenset(
+    {"turn_on", "turn_off", "open", "close", "stop", "lock", "unlock", "play", "pause",
+     "activate_scene"}
+)  # fmt: skip
 
 
 def held_back(tokens: Sequence[str], spans: Sequence[SpanLike], intent: str = "") -> str | None:
@@ -82,7 +100,8 @@ def held_back(tokens: Sequence[str], spans: Sequence[SpanLike], intent: str = ""
     ):
         # "hygge is a Danish word", "Juniper's bedtime is seven on school nights"
         return REMARK
-    if not set(tokens) & _NEED and any(_at(tokens, i, c) for c in _BEFORE for i in range(first)):
+    negations = _BEFORE if not set(tokens) & _NEED else ()
+    if any(_at(tokens, i, c) for c in (*negations, _NO_NEED_TO) for i in range(first)):
         return NEGATED
     if _asked(tokens):
         return QUESTION
@@ -92,9 +111,25 @@ def held_back(tokens: Sequence[str], spans: Sequence[SpanLike], intent: str = ""
             return NEGATED
         if _leave_as_is(tokens, after):
             return NEGATED
-    if _later(tokens) or _on_condition(tokens):
+    if _later(tokens) or _on_condition(tokens) or _before_someone(tokens):
+        return LATER
+    if intent in _SWITCHING and _at_an_hour(tokens):
         return LATER
     return None
+
+
+def _before_someone(tokens: Sequence[str]) -> bool:
+    """ "turn the aga off before we leave": it waits for someone to do something."""
+    return any(t == "before" and n in _SUBJECTS for t, n in pairwise(tokens))
+
+
+def _at_an_hour(tokens: Sequence[str]) -> bool:
+    """ "put the radiogram on at eight for the shipping forecast"."""
+    for i, token in enumerate(tokens[:-1]):
+        after = set(tokens[i + 2 : i + 4])
+        if token == "at" and tokens[i + 1] in _HOURS and not after & _VALUE_WORDS:
+            return True
+    return False
 
 
 def _asked(tokens: Sequence[str]) -> bool:
