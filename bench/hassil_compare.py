@@ -160,12 +160,15 @@ def comparable(test: SentenceTest, home: Home) -> bool:
 class HassilRecogniser:
     def __init__(self, loaded: LoadedConfig) -> None:
         from hassil import Intents
-        from hassil.intents import TextSlotList
+        from hassil.intents import SlotList, TextSlotList
         from home_assistant_intents import get_intents
 
         self.loaded = loaded
         self.home = Home.from_config(loaded.config)
-        self.intents = Intents.from_dict(get_intents("en"))
+        sentences = get_intents("en")
+        if sentences is None:
+            raise SystemExit("home-assistant-intents has no English sentences")
+        self.intents = Intents.from_dict(sentences)
         names = [
             (text, e.entity_id, {"domain": e.domain})
             for e in self.home.entities.values()
@@ -183,7 +186,7 @@ class HassilRecogniser:
             for text in dict.fromkeys((f.replace("_", " "), f"{f.replace('_', ' ')} floor"))
             if not text.endswith("floor floor")
         ]
-        self.slot_lists = {
+        self.slot_lists: dict[str, SlotList] = {
             "name": TextSlotList.from_tuples(names, allow_template=False, name="name"),
             "area": TextSlotList.from_tuples(areas, allow_template=False, name="area"),
             "floor": TextSlotList.from_tuples(floor_values, allow_template=False, name="floor"),
@@ -268,12 +271,13 @@ def _values(value: Any) -> set[str]:
 def command_fields(intent: str, domain: str, slots: dict[str, Any]) -> dict[str, Any]:
     """The docstring's HA intent → homebrain command mapping, for one entity."""
     if intent == "HassTurnOn":
-        return {
+        turn_on: dict[str, dict[str, Any]] = {
             "cover": {"state": "open"},
             "lock": {"state": "locked"},
             "scene": {"activate": True},
             "climate": {"mode": "heat"},
-        }.get(domain, {"state": "on"})
+        }
+        return turn_on.get(domain, {"state": "on"})
     if intent == "HassTurnOff":
         return {
             "cover": {"state": "close"},

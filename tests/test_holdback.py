@@ -125,6 +125,15 @@ def filler() -> SlotFiller:
         ("turn_on", "set the heating to heat", {"name": "heating", "mode": "heat"}, "turn_on"),
         ("turn_on", "switch the heating on for me", {"name": "heating"}, "turn_on"),
         ("activate_scene", "set the movie night scene", {"name": "movie night"}, "activate_scene"),
+        # a mode to change with no mode named: the dialogue asks which
+        ("turn_on", "change the mode on the wall stat", {"name": "wall stat"}, "set_mode"),
+        (
+            "turn_on",
+            "change the heating to heat mode",
+            {"name": "heating", "mode": "heat"},
+            "turn_on",
+        ),
+        ("turn_on", "turn the heating on in eco mode", {"name": "heating"}, "turn_on"),
     ],
 )
 def test_set_without_a_value_asks_for_one(

@@ -254,6 +254,7 @@ _UP_WORDS = frozenset(
 
 # "set the heating", "I'd like to set the blinds": a level is coming, whatever the model heard
 _SET_VERBS = frozenset({"set", "adjust"})
+_CHANGE_VERBS = frozenset({"set", "adjust", "change", "pick", "choose"})
 _STATE_WORDS = frozenset({"on", "off", "open", "closed", "shut", "up", "down", "scene", "mode"})
 _SET_OF_DOMAIN = {
     "light": "set_brightness",
@@ -278,6 +279,10 @@ def set_reading(
     if intent == "set_mode" and "mode" not in slots and len(said & {"on", "off"}) == 1:
         # "put Juniper's radiator on": no mode named, a switch said
         return "turn_off" if "off" in said else "turn_on"
+    mode_unnamed = "mode" in said and "mode" not in slots
+    if intent in ("turn_on", "turn_off") and mode_unnamed and said & _CHANGE_VERBS:
+        # "change the mode on the wall stat": which mode is still to be asked
+        return "set_mode"
     if intent not in ("turn_on", "turn_off", "open", "close") or not said & _SET_VERBS:
         return intent
     if said & _STATE_WORDS or any(k in slots for k in _LEVEL_SLOTS):

@@ -106,6 +106,10 @@ class ModelRecogniser:
             and not (predicted == "undo" and set(tokens) & _UNDO_WORDS)
         ):
             slots["low_confidence"] = predicted
+            held = held_back(tokens, spans, predicted)
+            if held is not None:
+                # unsure what was meant, but the words hold it back anyway: say why
+                slots["held_back"] = held
             return Intent(OUT_OF_DOMAIN, slots, confidence, text)
         if (
             predicted in ("deny", "cancel")
