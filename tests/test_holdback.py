@@ -28,6 +28,7 @@ CASES = [
     ("there's no need to turn the radiogram down", {"radiogram": "device"}, NEGATED),
     ("let's not bother with hygge tonight", {"hygge": "device"}, NEGATED),
     ("not now, the beamer can wait", {"beamer": "device"}, NEGATED),
+    ("there's no point switching the aga off", {"aga": "device"}, NEGATED),
     # for later: homebrain has no schedules
     ("could you dim the dragonfly lamp in about an hour", {"dragonfly lamp": "device"}, LATER),
     ("switch the festoon on in twenty minutes", {"festoon": "device"}, LATER),
@@ -42,6 +43,7 @@ CASES = [
     ("once the guests are here, start sundowners", {"sundowners": "device"}, LATER),
     ("turn the aga off before we leave for our holiday", {"aga": "device"}, LATER),
     ("bring the shade sail in before the storm", {"shade sail": "device"}, None),
+    ("remember to get candles for hygge evening", {"hygge evening": "device"}, LATER),
     # questions about a device, not requests
     ("has anyone closed the starry blind", {"starry blind": "device"}, QUESTION),
     ("what's a good film to watch on the big screen", {"big screen": "device"}, QUESTION),
@@ -97,6 +99,12 @@ def test_at_an_hour_is_later_for_a_switch(text: str, intent: str, expected: str 
         ("hygge is a Danish word", {"hygge": "device"}, REMARK),
         ("juniper's bedtime was late again", {"juniper's bedtime": "device"}, REMARK),
         ("hygge time", {"hygge": "device"}, None),
+        (
+            "sundowners in the orangery is the best part of a friday",
+            {"sundowners": "device", "orangery": "room"},
+            REMARK,
+        ),
+        ("sundowners in the orangery please", {"sundowners": "device", "orangery": "room"}, None),
         ("start the lullaby scene", {"lullaby": "device"}, None),
     ],
 )

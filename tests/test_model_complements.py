@@ -188,9 +188,16 @@ def test_a_fan_or_switch_told_to_stop_goes_off() -> None:
          {"value": 1.5, "name": "radiator", "attribute": "set_temperature"}),
         ("set_volume", {"value": 20, "name": "radio"}, "turn the radio down to 20",
          "set_volume", {"value": 20, "name": "radio"}),
+        # ... and after a verb that moves, with no "to": "dim it thirty percent"
+        ("set_brightness", {"value": 30, "unit": "%", "ref": "it"}, "dim it thirty percent",
+         "decrease", {"value": 30, "unit": "%", "ref": "it", "attribute": "set_brightness"}),
+        ("set_position", {"value": 20, "name": "blind"}, "lower the blind 20 percent",
+         "decrease", {"value": 20, "name": "blind", "attribute": "set_position"}),
         # a level stays a level
         ("set_brightness", {"value": 25, "unit": "%", "ref": "it"}, "dim it to 25 percent",
          "set_brightness", {"value": 25, "unit": "%", "ref": "it"}),
+        ("set_position", {"value": 20, "name": "blind"}, "lower the blind at 20 percent",
+         "set_position", {"value": 20, "name": "blind"}),
         # a change "to" an amount ends there; "by" says how far
         ("decrease", {"value": 30, "unit": "%", "name": "lamp"}, "drop the lamp to thirty percent",
          "decrease", {"value": 30, "unit": "%", "name": "lamp", "to_level": True}),

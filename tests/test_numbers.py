@@ -121,6 +121,9 @@ def test_ordinal(word: str, rank: int | None) -> None:
         ("a degree warmer", 1, CELSIUS),
         ("two degrees and a half", 2.5, CELSIUS),
         ("an extra 5 percent", 5, PERCENT),
+        ("nudge the wall stat up a couple of degrees", 2, CELSIUS),
+        ("pop it up by half a degree", 0.5, CELSIUS),
+        ("half a percent more", 0.5, PERCENT),
     ],
 )
 def test_loose_amounts(text: str, value: float, unit: str) -> None:

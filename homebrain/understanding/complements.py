@@ -246,6 +246,8 @@ _DOWN_WORDS = frozenset(
     {"dim", "down", "lower", "reduce", "decrease", "drop", "darker", "dimmer", "quieter",
      "cooler", "colder", "less", "slower", "close"}
 )  # fmt: skip
+# verbs that say a change: with an amount and no "to", the amount is how far
+_STEP_VERBS = frozenset({"dim", "brighten", "lower", "raise", "reduce", "drop", "boost", "lift"})
 _UP_WORDS = frozenset(
     {"up", "raise", "brighten", "increase", "more", "louder", "warmer", "hotter", "higher",
      "boost", "brighter", "faster", "open"}
@@ -329,10 +331,17 @@ def relative_reading(intent: str, slots: dict[str, Any], tokens: Sequence[str]) 
         and "value" in slots
         and (
             _amount_after("by", tokens)
-            or (not _amount_after("to", tokens) and _amount_after_any(("up", "down"), tokens))
+            or (
+                not _amount_after_any(("to", "at"), tokens)
+                and (
+                    _amount_after_any(("up", "down"), tokens)
+                    or (said & _STEP_VERBS and not said & {"to", "at"})
+                )
+            )
         )
     ):
-        # "by twenty", or an amount right after the direction: "up three degrees"
+        # "by twenty", an amount right after the direction ("up three degrees"), or a
+        # verb that moves with no "to" ("dim it thirty percent")
         direction = "decrease" if said & _DOWN_WORDS else "increase" if said & _UP_WORDS else None
         if direction is not None:
             slots.setdefault("attribute", intent)

@@ -39,7 +39,7 @@ _BEFORE: tuple[tuple[str, ...], ...] = tuple(
         "nobody", "no one", "hold off", "no thanks", "no thank you", "not yet",
         "whether", "wondering", "wonder if", "not sure", "should i", "shall i",
         "should we", "shall we", "reckons", "told me to", "said to", "forget the",
-        "not now", "let's not", "lets not", "not bother",
+        "not now", "let's not", "lets not", "not bother", "no point",
     )
 )  # fmt: skip
 # "there's no need to turn the radiogram down": a command declined, unlike "no need for
@@ -61,6 +61,7 @@ _LEAVE_ENDS: tuple[tuple[str, ...], ...] = (("alone",), ("as", "it", "is"), ("as
 _LEAVE_OPENERS = frozenset({"just", "please", "oh", "no", "and", "so", "you", "can", "could"})
 _STATES = frozenset({"on", "off", "open", "closed", "shut", "running", "going", "locked", "up"})
 _COPULAS = frozenset({"is", "are", "was", "were"})
+_ROOM_LINKS = frozenset({"in", "the", "at", "on", "up", "down", "out"})
 _QUESTION_OPENERS = frozenset(
     {"has", "did", "does", "was", "were", "why", "how", "where", "who", "whose", "what",
      "what's", "whats", "which"}
@@ -76,7 +77,7 @@ _LATER_PHRASES: tuple[tuple[str, ...], ...] = tuple(
     tuple(cue.split())
     for cue in (
         "as soon as", "first thing", "every morning", "every evening", "every night",
-        "every day", "remind me", "when i get", "when we get", "once i", "once we",
+        "every day", "remind me", "remember to", "when i get", "when we get", "once i", "once we",
         "after i", "after we", "before i go", "before we go", "when it gets",
         "at sunset", "at sunrise", "at dawn", "at dusk", "at midnight", "at noon",
         "tomorrow morning", "tomorrow night", "tomorrow evening", "tomorrow at", "later on",
@@ -96,9 +97,9 @@ def held_back(tokens: Sequence[str], spans: Sequence[SpanLike], intent: str = ""
     targets = [s.start for s in spans if s.slot_type in _TARGET_SLOTS]
     first = min(targets) if targets else len(tokens)
     if intent == "activate_scene" and any(
-        s.slot_type == "device" and s.end < len(tokens) and tokens[s.end] in _COPULAS for s in spans
+        s.slot_type == "device" and _copula_after(tokens, spans, s.end) for s in spans
     ):
-        # "hygge is a Danish word", "Juniper's bedtime is seven on school nights"
+        # "hygge is a Danish word", "sundowners in the orangery is the best part of Friday"
         return REMARK
     negations = _BEFORE if not set(tokens) & _NEED else ()
     if any(_at(tokens, i, c) for c in (*negations, _NO_NEED_TO) for i in range(first)):
@@ -116,6 +117,14 @@ def held_back(tokens: Sequence[str], spans: Sequence[SpanLike], intent: str = ""
     if intent in _SWITCHING and _at_an_hour(tokens):
         return LATER
     return None
+
+
+def _copula_after(tokens: Sequence[str], spans: Sequence[SpanLike], at: int) -> bool:
+    """ "is"/"are"/"was"/"were" at ``at``, or after a room said there ("in the orangery")."""
+    rooms = {i for s in spans if s.slot_type == "room" for i in range(s.start, s.end)}
+    while at < len(tokens) and (at in rooms or tokens[at] in _ROOM_LINKS):
+        at += 1
+    return at < len(tokens) and tokens[at] in _COPULAS
 
 
 def _before_someone(tokens: Sequence[str]) -> bool:

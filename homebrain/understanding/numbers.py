@@ -268,6 +268,7 @@ def _number_at(tokens: Sequence[str], i: int) -> tuple[float, int] | None:
 _BETWEEN = frozenset({"more", "less", "extra", "further", "fewer"})
 # units said as a whole word, so "a degree" is one degree but "a c" (air con) is no amount
 _SPELT_UNITS = frozenset({"degree", "percent", "per"})
+_COUPLE_UNITS = _SPELT_UNITS | {"degrees"}
 
 
 def parse_quantities(tokens: Sequence[str], *, loose: bool = False) -> list[Quantity]:
@@ -275,14 +276,23 @@ def parse_quantities(tokens: Sequence[str], *, loose: bool = False) -> list[Quan
 
     ``loose`` also reads the looser ways a whole sentence says an amount, which
     a tagger often leaves untagged: "a degree" (1 °C), "a degree and a half"
-    (1.5 °C) and "three more degrees" (3 °C). It is off by default because the
-    grammar matcher explains the words a number used up, and "more" is a cue to
-    it; a caller scanning free text for an amount turns it on.
+    (1.5 °C), "a couple of degrees" (2 °C) and "three more degrees" (3 °C). It
+    is off by default because the grammar matcher explains the words a number
+    used up, and "more" is a cue to it; a caller scanning free text for an
+    amount turns it on.
     """
     found: list[Quantity] = []
     i = 0
     n = len(tokens)
     while i < n:
+        couple = 3 if tokens[i : i + 3] == ["a", "couple", "of"] else 0
+        couple = couple or (2 if tokens[i : i + 2] == ["couple", "of"] else 0)
+        if loose and couple and i + couple < n and tokens[i + couple] in _COUPLE_UNITS:
+            # "a couple of degrees" is two
+            unit, j = _unit(tokens, i + couple)
+            found.append(Quantity(2.0, unit, i, j))
+            i = j
+            continue
         if loose and tokens[i] in ("a", "an") and i + 1 < n and tokens[i + 1] in _SPELT_UNITS:
             unit, j = _unit(tokens, i + 1)
             frac, j = _fraction(tokens, j)
@@ -299,6 +309,8 @@ def parse_quantities(tokens: Sequence[str], *, loose: bool = False) -> list[Quan
             i += 1
             continue
         value, j = hit
+        if tokens[j - 1] == "half" and tokens[j : j + 2] in (["a", u] for u in _SPELT_UNITS):
+            j += 1  # "half a degree": the "a" belongs to the half
         unit, k = _unit(tokens, j)
         if loose and unit is None and j < n and tokens[j] in _BETWEEN:
             unit, k = _unit(tokens, j + 1)
