@@ -78,6 +78,21 @@ TABLE: list[tuple[str, str, dict[str, Any], dict[str, Any], dict[str, Any]]] = [
         {"temperature": 18},
         {"temperature": 20},
     ),
+    # "warmer"/"cooler" said of a light: its white moves, in mireds (warmer = more)
+    (
+        "increase",
+        "light",
+        {"attribute": "set_temperature"},
+        {"state": "on", "brightness": 80, "color_temp": 250},
+        {"state": "on", "color_temp": 290},
+    ),
+    (
+        "decrease",
+        "light",
+        {"attribute": "set_color_temp"},
+        {"state": "off", "color_temp": 170},
+        {"state": "on", "color_temp": 150},  # from its last white, clamped to the bulb
+    ),
 ]
 
 
@@ -101,7 +116,7 @@ def test_no_relative_change_for_on_off_devices() -> None:
 def manager_and_state() -> tuple[DialogueManager, dict[str, dict[str, Any]]]:
     home = demo_home()
     state: dict[str, dict[str, Any]] = {
-        "light.reading_lamp": {"state": "on", "brightness": 40},
+        "light.reading_lamp": {"state": "on", "brightness": 40, "color_temp": 370},
         "climate.living_room": {"temperature": 20.0, "mode": "heat"},
         "media_player.living_room_tv": {"state": "on", "volume": 30},
     }
@@ -123,6 +138,10 @@ CONVERSATIONS = [
         {"climate.living_room": {"temperature": 22}},
     ),
     (["turn the tv up by 20"], {"media_player.living_room_tv": {"volume": 50}}),
+    (
+        ["make the reading lamp a little cooler, more like daylight"],
+        {"light.reading_lamp": {"state": "on", "color_temp": 330}},  # 40 mireds from 370
+    ),
 ]
 
 

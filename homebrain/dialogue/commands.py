@@ -104,7 +104,10 @@ RELATIVE_FIELD: dict[str, str] = {
     "fan": "percentage",
     "cover": "position",
 }
-DEFAULT_STEP: dict[str, float] = {"temperature": 1.0}
+# a colour-temperature step is about a tenth of a bulb's range (153–500 mireds)
+DEFAULT_STEP: dict[str, float] = {"temperature": 1.0, "color_temp": 40.0}
+# the attributes of "warmer"/"cooler": heat for a thermostat, the white of a light
+_WARMTH_ATTRIBUTES = frozenset({"set_temperature", "set_color_temp"})
 DEFAULT_PERCENT_STEP = 10.0
 
 
@@ -141,19 +144,21 @@ def relative_fields(
     where it ends, not how far it moves.
     """
     name = RELATIVE_FIELD.get(domain)
+    if domain == "light" and slots.get("attribute") in _WARMTH_ATTRIBUTES:
+        name = "color_temp"  # "a shade warmer" said of a light: its white, in mireds
     if name is None:
         raise Unsupported(f"{intent} on {domain}")
     spec = DOMAINS[domain][name]
     lo = spec.minimum if spec.minimum is not None else 0.0
     hi = spec.maximum if spec.maximum is not None else 100.0
     step = DEFAULT_STEP.get(name, DEFAULT_PERCENT_STEP)
-    if slots.get("value") is not None:
+    if slots.get("value") is not None and name != "color_temp":
         step = abs(float(slots["value"]))
         if name == "temperature" and slots.get("unit") == FAHRENHEIT:
             step = step * 5 / 9
     now = _current(domain, name, current, lo, hi)
     value = now + step if intent == "increase" else now - step
-    if slots.get("to_level") and slots.get("value") is not None:
+    if slots.get("to_level") and slots.get("value") is not None and name != "color_temp":
         value = _number(slots) if name == "temperature" else float(slots["value"])
     value = round(float(min(max(value, lo), hi)), 1)
     if value.is_integer():
@@ -165,7 +170,7 @@ def relative_fields(
 
 def _current(domain: str, name: str, state: dict[str, Any], lo: float, hi: float) -> float:
     """The mirrored value; an off light or fan counts from 0, an unknown one from the middle."""
-    if domain in ("light", "fan") and state.get("state") == "off":
+    if domain in ("light", "fan") and state.get("state") == "off" and name != "color_temp":
         return lo
     value = _number_of(state.get(name))
     if value is not None:

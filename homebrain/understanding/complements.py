@@ -352,7 +352,17 @@ def relative_reading(intent: str, slots: dict[str, Any], tokens: Sequence[str]) 
     elif intent in ("increase", "decrease") and not any(slots.get(k) for k in _ALREADY_AIMED):
         # "it's chilly, warm it up a bit": what is felt says what to change
         _attribute_from_words(slots, tokens)
+    if intent in ("increase", "decrease") and slots.get("attribute") in _WARMTH:
+        # "a little cooler, more like daylight": the warmth word says which way, not "more"
+        warmer, cooler = bool(said & _WARMER), bool(said & _COOLER)
+        if warmer != cooler:
+            intent = "increase" if warmer else "decrease"
     return intent
+
+
+_WARMTH = frozenset({"set_temperature", "set_color_temp"})
+_WARMER = frozenset({"warmer", "hotter", "cosier", "cozier", "yellower"})
+_COOLER = frozenset({"cooler", "colder", "whiter", "bluer", "crisper"})
 
 
 _NAMED = ("name", "names", "device")

@@ -271,6 +271,10 @@ _SPELT_UNITS = frozenset({"degree", "percent", "per"})
 _COUPLE_UNITS = _SPELT_UNITS | {"degrees"}
 
 
+def _unit_at(tokens: Sequence[str], i: int) -> bool:
+    return i < len(tokens) and tokens[i] in _SPELT_UNITS
+
+
 def parse_quantities(tokens: Sequence[str], *, loose: bool = False) -> list[Quantity]:
     """Every number in ``tokens``, left to right, with the unit that follows it.
 
@@ -309,7 +313,7 @@ def parse_quantities(tokens: Sequence[str], *, loose: bool = False) -> list[Quan
             i += 1
             continue
         value, j = hit
-        if tokens[j - 1] == "half" and tokens[j : j + 2] in (["a", u] for u in _SPELT_UNITS):
+        if tokens[j - 1] == "half" and tokens[j : j + 1] == ["a"] and _unit_at(tokens, j + 1):
             j += 1  # "half a degree": the "a" belongs to the half
         unit, k = _unit(tokens, j)
         if loose and unit is None and j < n and tokens[j] in _BETWEEN:

@@ -109,6 +109,9 @@ def allowed_domains(intent: Intent) -> tuple[str, ...]:
         domain = ATTRIBUTE_DOMAINS.get(str(intent.slots.get("attribute")))
         if domain is None and intent.slots.get("unit") in ("°C", "°F"):
             domain = "climate"  # "another two degrees"
+        if domain == "climate" and "unit" not in intent.slots and _named(intent):
+            # "make the paper lantern a little warmer": a light named is warmed in colour
+            return ("climate", "light")
         return (domain,) if domain else _ALL_VALUE
     if intent.name in VALUE_INTENTS.values() and "attribute" not in intent.slots:
         unit = intent.slots.get("unit")
@@ -116,6 +119,10 @@ def allowed_domains(intent: Intent) -> tuple[str, ...]:
             return ("climate",)
         return _ALL_VALUE
     return INTENT_DOMAINS.get(intent.name, ())
+
+
+def _named(intent: Intent) -> bool:
+    return bool(intent.slots.get("name") or intent.slots.get("names"))
 
 
 class Resolver:
