@@ -193,6 +193,12 @@ def test_a_fan_or_switch_told_to_stop_goes_off() -> None:
          "decrease", {"value": 30, "unit": "%", "ref": "it", "attribute": "set_brightness"}),
         ("set_position", {"value": 20, "name": "blind"}, "lower the blind 20 percent",
          "decrease", {"value": 20, "name": "blind", "attribute": "set_position"}),
+        # "double"/"halve": a factor, whatever the model made of it
+        ("set_volume", {"attribute": "set_volume", "name": "wireless"},
+         "double the volume on the wireless", "increase",
+         {"attribute": "set_volume", "name": "wireless", "factor": 2.0}),
+        ("set_volume", {"name": "beamer", "value": 2}, "halve the beamer's volume", "decrease",
+         {"attribute": "set_volume", "name": "beamer", "factor": 0.5}),
         # a level stays a level
         ("set_brightness", {"value": 25, "unit": "%", "ref": "it"}, "dim it to 25 percent",
          "set_brightness", {"value": 25, "unit": "%", "ref": "it"}),

@@ -78,6 +78,16 @@ TABLE: list[tuple[str, str, dict[str, Any], dict[str, Any], dict[str, Any]]] = [
         {"temperature": 18},
         {"temperature": 20},
     ),
+    # "double it", "halve the volume": a factor
+    ("increase", "media_player", {"factor": 2.0}, {"volume": 40}, {"volume": 80}),
+    ("decrease", "media_player", {"factor": 0.5}, {"volume": 30}, {"volume": 15}),
+    (
+        "increase",
+        "light",
+        {"factor": 2.0},
+        {"state": "on", "brightness": 70},
+        {"state": "on", "brightness": 100},
+    ),
     # "warmer"/"cooler" said of a light: its white moves, in mireds (warmer = more)
     (
         "increase",

@@ -141,7 +141,8 @@ def relative_fields(
     A change past the end stops at it ("louder" at 100 stays 100) rather than
     being refused: people say "brighter" without knowing how bright it is.
     With ``to_level`` ("drop the lamp to thirty percent") the value said is
-    where it ends, not how far it moves.
+    where it ends, not how far it moves; with ``factor`` ("double it") the
+    value is multiplied.
     """
     name = RELATIVE_FIELD.get(domain)
     if domain == "light" and slots.get("attribute") in _WARMTH_ATTRIBUTES:
@@ -158,6 +159,9 @@ def relative_fields(
             step = step * 5 / 9
     now = _current(domain, name, current, lo, hi)
     value = now + step if intent == "increase" else now - step
+    factor = _number_of(slots.get("factor"))
+    if factor is not None and factor > 0 and name != "color_temp":
+        value = now * factor  # "double the volume", "halve it"
     if slots.get("to_level") and slots.get("value") is not None and name != "color_temp":
         value = _number(slots) if name == "temperature" else float(slots["value"])
     value = round(float(min(max(value, lo), hi)), 1)

@@ -321,6 +321,15 @@ def relative_reading(intent: str, slots: dict[str, Any], tokens: Sequence[str]) 
     ):
         slots["to_level"] = True
     said = set(tokens)
+    scaled = said & _SCALINGS.keys()
+    if len(scaled) == 1 and intent in (_SET_TO_CHANGE | {"increase", "decrease"}):
+        # "double the volume", "halve it": a change by a factor, not a step or a level
+        if intent in _SET_TO_CHANGE:
+            slots.setdefault("attribute", intent)
+        slots.pop("value", None)
+        slots.pop("unit", None)
+        slots["factor"] = _SCALINGS[next(iter(scaled))]
+        return "increase" if slots["factor"] > 1 else "decrease"
     aimed = any(slots.get(k) for k in (*_NAMED, "ref", "room"))
     if intent in _SET_TO_CHANGE and "value" not in slots and aimed and said & _DEGREE_WORDS:
         # "open them a little more", "the drapes open a bit": no level, a step
@@ -361,6 +370,7 @@ def relative_reading(intent: str, slots: dict[str, Any], tokens: Sequence[str]) 
 
 
 _WARMTH = frozenset({"set_temperature", "set_color_temp"})
+_SCALINGS = {"double": 2.0, "halve": 0.5, "treble": 3.0, "triple": 3.0}
 _WARMER = frozenset({"warmer", "hotter", "cosier", "cozier", "yellower"})
 _COOLER = frozenset({"cooler", "colder", "whiter", "bluer", "crisper"})
 
