@@ -145,24 +145,27 @@ def relative_fields(
     value is multiplied.
     """
     name = RELATIVE_FIELD.get(domain)
-    if domain == "light" and slots.get("attribute") in _WARMTH_ATTRIBUTES:
-        name = "color_temp"  # "a shade warmer" said of a light: its white, in mireds
+    # "a shade warmer" said of a light: its white moves, in mireds, by the default step
+    # only (an amount, factor or level said goes with brightness)
+    white = domain == "light" and slots.get("attribute") in _WARMTH_ATTRIBUTES
+    if white:
+        name = "color_temp"
     if name is None:
         raise Unsupported(f"{intent} on {domain}")
     spec = DOMAINS[domain][name]
     lo = spec.minimum if spec.minimum is not None else 0.0
     hi = spec.maximum if spec.maximum is not None else 100.0
     step = DEFAULT_STEP.get(name, DEFAULT_PERCENT_STEP)
-    if slots.get("value") is not None and name != "color_temp":
+    if slots.get("value") is not None and not white:
         step = abs(float(slots["value"]))
         if name == "temperature" and slots.get("unit") == FAHRENHEIT:
             step = step * 5 / 9
     now = _current(domain, name, current, lo, hi)
     value = now + step if intent == "increase" else now - step
     factor = _number_of(slots.get("factor"))
-    if factor is not None and factor > 0 and name != "color_temp":
+    if factor is not None and factor > 0 and not white:
         value = now * factor  # "double the volume", "halve it"
-    if slots.get("to_level") and slots.get("value") is not None and name != "color_temp":
+    if slots.get("to_level") and slots.get("value") is not None and not white:
         value = _number(slots) if name == "temperature" else float(slots["value"])
     value = round(float(min(max(value, lo), hi)), 1)
     if value.is_integer():

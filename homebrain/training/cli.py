@@ -120,8 +120,12 @@ def outside(examples: list[Example], held: list[Example]) -> list[Example]:
     Every member of an ensemble is checked on the first member's validation
     split, so the later members, drawn from other corpus seeds, must not train on it.
     """
-    seen = {(tuple(e.tokens), tuple(sorted(e.context.items()))) for e in held}
-    return [e for e in examples if (tuple(e.tokens), tuple(sorted(e.context.items()))) not in seen]
+    seen = {_sentence_in_context(e) for e in held}
+    return [e for e in examples if _sentence_in_context(e) not in seen]
+
+
+def _sentence_in_context(example: Example) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    return tuple(example.tokens), tuple(sorted(example.context.items()))
 
 
 def training_data(

@@ -147,7 +147,11 @@ class TrainResult:
     device: str = "cpu"
     train_examples: int = 0
     val_examples: int = 0
-    members: int = 1  # models averaged (IntentEnsemble) when more than one
+
+    @property
+    def members(self) -> int:
+        """How many models are averaged (more than one for an IntentEnsemble)."""
+        return len(self.model.members) if isinstance(self.model, IntentEnsemble) else 1
 
     @property
     def best(self) -> EpochStats:
@@ -193,7 +197,6 @@ class TrainResult:
                 "device": self.device,
                 "train_examples": self.train_examples,
                 "val_examples": self.val_examples,
-                "members": self.members,
             },
             str(path),
         )
@@ -220,7 +223,6 @@ class TrainResult:
             device=str(data["device"]),
             train_examples=int(data["train_examples"]),
             val_examples=int(data["val_examples"]),
-            members=int(data.get("members", 1)),
         )
 
 
@@ -534,5 +536,4 @@ def combine(results: Sequence[TrainResult]) -> TrainResult:
         model=IntentEnsemble(members).eval(),
         seconds=sum(r.seconds for r in results),
         train_examples=sum(r.train_examples for r in results),
-        members=len(results),
     )

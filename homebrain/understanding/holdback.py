@@ -148,9 +148,7 @@ def _asked(tokens: Sequence[str]) -> bool:
     "can you", "could you", "will you" are requests and are not here, nor are
     "how about the lamp" and "what about the kitchen", which ask for the same again.
     """
-    start = 0
-    while start < len(tokens) and tokens[start] in _LEAVE_OPENERS:
-        start += 1
+    start = _opening(tokens)
     if start >= len(tokens) - 1 or tokens[start] not in _QUESTION_OPENERS:
         return False
     return tokens[start + 1] not in ("about", "if")
@@ -162,9 +160,7 @@ def _on_condition(tokens: Sequence[str]) -> bool:
     "when you get a chance" and "if you could" are politeness, not conditions; "once"
     and "should" make one only where they open the sentence ("turn it up once more").
     """
-    start = 0
-    while start < len(tokens) and tokens[start] in _LEAVE_OPENERS:
-        start += 1
+    start = _opening(tokens)
     for i, token in enumerate(tokens):
         follows = tokens[i + 1] if i + 1 < len(tokens) else ""
         if follows in _POLITE_AFTER_CONDITION or not follows:
@@ -174,6 +170,14 @@ def _on_condition(tokens: Sequence[str]) -> bool:
         if i == start and token in _CONDITIONS_FIRST:
             return True
     return False
+
+
+def _opening(tokens: Sequence[str]) -> int:
+    """Where the sentence starts once "oh", "just", "please", "so" ... are passed."""
+    start = 0
+    while start < len(tokens) and tokens[start] in _LEAVE_OPENERS:
+        start += 1
+    return start
 
 
 def _leave_as_is(tokens: Sequence[str], at: int) -> bool:

@@ -145,9 +145,8 @@ class ModelRecogniser:
 
 
 _UNDO_WORDS = frozenset({"undo", "revert"})
-LEVELS = frozenset(
-    {"set_temperature", "set_brightness", "set_percentage", "set_position", "set_volume"}
-)
+# the intents that set a device's main level: one per domain
+LEVELS = frozenset(VALUE_INTENTS.values())
 
 
 def _family_confidence(prediction: PredictionLike) -> float:
@@ -155,7 +154,7 @@ def _family_confidence(prediction: PredictionLike) -> float:
 
     "set the noguchi to 60" is sure to be a level but torn between brightness,
     percentage and volume when the name says nothing of what the thing is; the
-    named device decides that later (commands.value_intent), so splitting the
+    named device decides that later (commands.effective_intent), so splitting the
     probability between them is no doubt about what the user wants.
     """
     confidence = float(prediction.intent_confidence)
