@@ -335,22 +335,7 @@ def relative_reading(intent: str, slots: dict[str, Any], tokens: Sequence[str]) 
         # "open them a little more", "the drapes open a bit": no level, a step
         slots.setdefault("attribute", intent)
         return "decrease" if said & (_DOWN_WORDS | {"less"}) else "increase"
-    if (
-        intent in _SET_TO_CHANGE
-        and "value" in slots
-        and (
-            _amount_after("by", tokens)
-            or (
-                not _amount_after_any(("to", "at"), tokens)
-                and (
-                    _amount_after_any(("up", "down"), tokens)
-                    or (said & _STEP_VERBS and not said & {"to", "at"})
-                )
-            )
-        )
-    ):
-        # "by twenty", an amount right after the direction ("up three degrees"), or a
-        # verb that moves with no "to" ("dim it thirty percent")
+    if intent in _SET_TO_CHANGE and "value" in slots and _amount_is_a_step(tokens):
         direction = "decrease" if said & _DOWN_WORDS else "increase" if said & _UP_WORDS else None
         if direction is not None:
             slots.setdefault("attribute", intent)
@@ -387,6 +372,17 @@ def _attribute_from_words(slots: dict[str, Any], tokens: Sequence[str]) -> None:
         if attribute:
             slots["attribute"] = attribute
             return
+
+
+def _amount_is_a_step(tokens: Sequence[str]) -> bool:
+    """ "by twenty", an amount right after the direction ("up three degrees"), or a
+    verb that moves with no "to" or "at" anywhere ("dim it thirty percent")."""
+    if _amount_after("by", tokens):
+        return True
+    said = set(tokens)
+    if said & _STEP_VERBS and not said & {"to", "at"}:
+        return True
+    return not _amount_after_any(("to", "at"), tokens) and _amount_after_any(("up", "down"), tokens)
 
 
 def _amount_after(word: str, tokens: Sequence[str]) -> bool:
