@@ -68,6 +68,24 @@ CASES = [
     ("if you could put the fan on", {"fan": "device"}, None),
     ("if it's no trouble, the hall light on", {"hall light": "device"}, None),
     ("turn the fan up once more", {"fan": "device"}, None),
+    # advice, what might have been, what used to be: nothing wanted now
+    ("I wouldn't open the sun sail in this wind", {"sun sail": "device"}, NEGATED),
+    ("I wouldn't mind the festoon on", {"festoon": "device"}, None),
+    ("never mind that, the lamp on please", {"lamp": "device"}, None),
+    ("I'd have switched the shaving light off if I'd noticed", {"shaving light": "device"}, REMARK),
+    ("we used to put the festoon on every night", {"festoon": "device"}, REMARK),
+    ("I think the bulb in the plate rack light is going", {"plate rack light": "device"}, REMARK),
+    # said to someone in the room
+    ("Juniper, stop fiddling with the lamp and go to sleep", {"lamp": "device"}, REMARK),
+    # somewhere else: the car, the hob, the pub; but where the speaker is is a reason
+    ("turn the heating up in the car", {"heating": "device"}, REMARK),
+    ("turn the heat down on that pan, it's spitting", {"heat": "device"}, REMARK),
+    ("the telly was much too loud at the pub", {"telly": "device"}, REMARK),
+    ("turn the wireless off, I'm on the phone", {"wireless": "device"}, None),
+    ("open the carriage doors, I'm bringing the car round", {"carriage doors": "device"}, None),
+    # minutes said short, and sums
+    ("lights out in five", {"lights": "device"}, LATER),
+    ("convert twenty five degrees to fahrenheit", {"twenty five": "value"}, QUESTION),
 ]
 
 
@@ -75,6 +93,13 @@ CASES = [
 def test_held_back(text: str, marks: dict[str, str], expected: str | None) -> None:
     spans, tokens = spans_of(text, marks)
     assert held_back(tokens, spans) == expected
+
+
+def test_a_place_the_home_has_is_no_place_elsewhere() -> None:
+    """ "the office" is somewhere else unless the home names a room or device with it."""
+    spans, tokens = spans_of("turn the heating up in the office", {"heating": "device"})
+    assert held_back(tokens, spans) == REMARK
+    assert held_back(tokens, spans, known=frozenset({"office"})) is None
 
 
 @pytest.mark.parametrize(
@@ -99,6 +124,7 @@ def test_at_an_hour_is_later_for_a_switch(text: str, intent: str, expected: str 
         ("hygge is a Danish word", {"hygge": "device"}, REMARK),
         ("juniper's bedtime was late again", {"juniper's bedtime": "device"}, REMARK),
         ("hygge time", {"hygge": "device"}, None),
+        ("hygge evenings are my favourite", {"hygge": "device"}, REMARK),
         (
             "sundowners in the orangery is the best part of a friday",
             {"sundowners": "device", "orangery": "room"},

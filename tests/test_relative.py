@@ -129,6 +129,8 @@ def manager_and_state() -> tuple[DialogueManager, dict[str, dict[str, Any]]]:
         "light.reading_lamp": {"state": "on", "brightness": 40, "color_temp": 370},
         "climate.living_room": {"temperature": 20.0, "mode": "heat"},
         "media_player.living_room_tv": {"state": "on", "volume": 30},
+        "fan.bedroom": {"state": "on", "percentage": 50},
+        "cover.living_room_blinds": {"position": 40},
     }
     recogniser = ModelRecogniser(home, load_model(DEFAULT_MODEL))
     dm = DialogueManager(
@@ -151,6 +153,28 @@ CONVERSATIONS = [
     (
         ["make the reading lamp a little cooler, more like daylight"],
         {"light.reading_lamp": {"state": "on", "color_temp": 330}},  # 40 mireds from 370
+    ),
+    # right after a light's white was set, "warmer" is that white (the mirrored 370 + 40)...
+    (
+        ["set the reading lamp to daylight", "a touch warmer"],
+        {"light.reading_lamp": {"state": "on", "color_temp": 410}},
+    ),
+    # ... and after it was only switched on, the heating's
+    (["turn on the reading lamp", "a touch warmer"], {"climate.living_room": {"temperature": 21}}),
+    # a fan just set is what a "noisy" complaint is about: its speed goes down
+    (
+        ["put the bedroom fan on fifty percent", "still too noisy, down a bit"],
+        {"fan.bedroom": {"state": "on", "percentage": 40}},
+    ),
+    # "another" makes an amount a step, "open" the way
+    (
+        ["open the blinds to forty percent", "open them another twenty"],
+        {"cover.living_room_blinds": {"position": 60}},
+    ),
+    # "not so bright" is no refusal
+    (
+        ["turn on the reading lamp", "hmm, not so bright"],
+        {"light.reading_lamp": {"state": "on", "brightness": 30}},
     ),
 ]
 

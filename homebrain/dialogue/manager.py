@@ -71,6 +71,8 @@ _TARGET_SLOTS = ("name", "names", "room", "rooms", "domain", "device")
 _VALUE_SLOTS = ("value", "unit", "color", "color_temp", "mode")
 # What "and the bedroom too" carries over from the last command: everything but its target.
 _CARRIED_SLOTS = (*_VALUE_SLOTS, "attribute")
+# slots that aim a turn at a device of its own
+_TARGET_WORDS = ("name", "names", "device", "room", "rooms", "all", "whole_home")
 # Words that make a bare target a repeat of the last command ("and the bedroom too",
 # "same for the hallway", "what about the kitchen"); see _sounds_elliptical.
 _ELLIPSIS_FIRST = frozenset({"and", "also", "same", "now", "then", "plus", "the", "in", "for"})
@@ -386,6 +388,7 @@ class DialogueManager:
         if intent.name == "undo":
             return self._undo(session, intent, now)
         intent = self._with_ellipsis(session, intent, now)
+        intent = self._as_last_changed(session, intent, now)
         if intent.name == "query":
             return self._query(session, intent, context, site_room, now)
         return self._act(session, intent, context, site_room, now)
@@ -882,7 +885,34 @@ class DialogueManager:
             if isinstance(device, str) and device in V.DEVICE_WORDS:
                 merged["device"] = device
                 merged["domain"] = V.DEVICE_WORDS[device].domain
+            if last.slots.get("plural") or len(last.targets) > 1:
+                merged["plural"] = True  # "same in the orangery" after the parlour's lights
         return replace(intent, slots=merged)
+
+    def _as_last_changed(self, session: _Session, intent: Intent, now: float) -> Intent:
+        """ "a touch warmer" right after the paper lantern's white was set: the white again.
+
+        A change that names nothing goes to what was just changed (the referents);
+        its words can still point at another kind of device ("warmer" is the
+        heating's, "noisy" a player's). Where the last command was a light's
+        white, warmth is its white; where it was a fan, noise is its speed.
+        """
+        last = session.last_command
+        slots = intent.slots
+        if (
+            intent.name not in ("increase", "decrease")
+            or last is None
+            or now - session.last_at > self.referent_timeout
+            or any(slots.get(k) for k in (*_TARGET_WORDS, "unit"))
+        ):
+            return intent
+        domains = {t.split(".", 1)[0] for t in last.targets}
+        attribute = slots.get("attribute")
+        if domains == {"light"} and attribute == "set_temperature" and _changed_white(last):
+            return replace(intent, slots={**slots, "attribute": "set_color_temp"})
+        if domains == {"fan"} and attribute == "set_volume":
+            return replace(intent, slots={**slots, "attribute": "set_percentage"})
+        return intent
 
     def _kind_word(self, targets: list[str]) -> str | None:
         """The device word for the one kind of device ``targets`` are, if they are one kind."""
@@ -949,6 +979,16 @@ class DialogueManager:
             slot = _PENDING_SLOT.get(pending.intent.name, "none") if need else "none"
         kind = VALUE if pending.kind == SLOT else pending.kind  # a value, in the model's words
         return DialogueState(kind, slot, last_domain, pending.intent.name)
+
+
+def _changed_white(command: Intent) -> bool:
+    """The command set or moved a light's white (colour temperature)."""
+    slots = command.slots
+    return (
+        command.name == "set_color_temp"
+        or "color_temp" in slots
+        or slots.get("attribute") == "set_color_temp"
+    )
 
 
 def _sounds_elliptical(text: str) -> bool:

@@ -18,7 +18,11 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from homebrain.training.templates import RELATIVE_ATTRIBUTES  # plain data, no torch
+from homebrain.training.templates import (  # plain data, no torch
+    RELATIVE_ATTRIBUTES,
+    TOO_WORDS_DOWN,
+    TOO_WORDS_UP,
+)
 from homebrain.understanding import vocabulary as V
 from homebrain.understanding.gazetteer import DEVICE, ROOM, SCENE
 from homebrain.understanding.model_runtime import Span
@@ -322,7 +326,9 @@ def relative_reading(intent: str, slots: dict[str, Any], tokens: Sequence[str]) 
         slots["to_level"] = True
     said = set(tokens)
     scaled = said & _SCALINGS.keys()
-    if len(scaled) == 1 and intent in (_SET_TO_CHANGE | {"increase", "decrease"}):
+    # "no, double it": no switch said, so "double" is the change, however the model heard it
+    switched = intent in ("turn_on", "turn_off") and not said & {"on", "off"}
+    if len(scaled) == 1 and (switched or intent in (_SET_TO_CHANGE | {"increase", "decrease"})):
         # "double the volume", "halve it": a change by a factor, not a step or a level
         if intent in _SET_TO_CHANGE:
             slots.setdefault("attribute", intent)
@@ -364,6 +370,32 @@ _NAMED = ("name", "names", "device")
 _ALREADY_AIMED = (*_NAMED, "color_temp")  # "warmer, 2700 kelvin" stays a colour
 
 
+def toned_down(tokens: Sequence[str]) -> str | None:
+    """ "not so bright", "hmm, not as loud", "not so dark please": a change, said as a wish.
+
+    The model hears "not" and reads a refusal. Opened by "not so"/"not as" and a
+    word for too much of something, the sentence asks for less of it (or, for "not
+    so dark", more light); anything before it but a filler makes it a remark ("it's
+    not so bright in here").
+    """
+    start = 0
+    while start < len(tokens) and tokens[start] in _BEFORE_NOT_SO:
+        start += 1
+    if tokens[start : start + 2] not in (["not", "so"], ["not", "as"]) or start + 2 >= len(tokens):
+        return None
+    word = tokens[start + 2]
+    if word in _TOO_MUCH:
+        return "decrease"
+    if word in _TOO_LITTLE:
+        return "increase"
+    return None
+
+
+_BEFORE_NOT_SO = frozenset({"hmm", "um", "uh", "er", "erm", "oh", "ok", "okay", "no", "still"})
+_TOO_MUCH = frozenset(w for words in TOO_WORDS_DOWN.values() for w in words)
+_TOO_LITTLE = frozenset(w for words in TOO_WORDS_UP.values() for w in words)
+
+
 def _attribute_from_words(slots: dict[str, Any], tokens: Sequence[str]) -> None:
     if "attribute" in slots:
         return
@@ -375,14 +407,18 @@ def _attribute_from_words(slots: dict[str, Any], tokens: Sequence[str]) -> None:
 
 
 def _amount_is_a_step(tokens: Sequence[str]) -> bool:
-    """ "by twenty", an amount right after the direction ("up three degrees"), or a
-    verb that moves with no "to" or "at" anywhere ("dim it thirty percent")."""
+    """ "by twenty", an amount right after the direction ("up three degrees") or after
+    "another", or a verb that moves with no "to" or "at" anywhere ("dim it thirty
+    percent")."""
     if _amount_after("by", tokens):
         return True
     said = set(tokens)
     if said & _STEP_VERBS and not said & {"to", "at"}:
         return True
-    return not _amount_after_any(("to", "at"), tokens) and _amount_after_any(("up", "down"), tokens)
+    if not _amount_after_any(("to", "at"), tokens) and _amount_after_any(("up", "down"), tokens):
+        return True
+    # "open it another twenty", "a further five degrees": more of the same, however said
+    return _amount_after_any(("another", "further"), tokens)
 
 
 def _amount_after(word: str, tokens: Sequence[str]) -> bool:

@@ -39,9 +39,47 @@ _BEFORE: tuple[tuple[str, ...], ...] = tuple(
         "nobody", "no one", "hold off", "no thanks", "no thank you", "not yet",
         "whether", "wondering", "wonder if", "not sure", "should i", "shall i",
         "should we", "shall we", "reckons", "told me to", "said to", "forget the",
-        "not now", "let's not", "lets not", "not bother", "no point",
+        "not now", "let's not", "lets not", "not bother", "no point", "wouldn't",
+        "would not", "i'd rather not",
     )
 )  # fmt: skip
+# "I wouldn't mind the lamp on", "never mind, the lamp on": a wish, not a refusal
+_NOT_REFUSING = frozenset({"mind"})
+# "I'd have switched it off if I'd noticed", "we used to put the festoon on": what was or
+# might have been, not what is wanted now
+_UNREAL: tuple[tuple[str, ...], ...] = tuple(
+    tuple(cue.split())
+    for cue in (
+        "i'd have", "would have", "should have", "could have", "might have", "must have",
+        "would've", "should've", "could've", "might've", "must've", "if i'd", "if we'd",
+        "used to", "i think the", "i reckon the",
+    )
+)  # fmt: skip
+# said to a person in the room, not to homebrain ("Juniper, stop fiddling with the lamp
+# and go to sleep")
+_TO_A_PERSON: tuple[tuple[str, ...], ...] = tuple(
+    tuple(cue.split())
+    for cue in (
+        "go to sleep", "go to bed", "your homework", "your teeth", "your shoes", "your coat",
+        "your dinner", "your room", "stop fiddling", "stop messing", "stop playing",
+        "stop touching", "stop fussing",
+    )
+)  # fmt: skip
+# places and things that are not in a home's device list: "turn the heating up in the car",
+# "turn the heat down on that pan", "the telly was too loud at the pub" (unless the home
+# names a device or room with the word, checked against ``known``)
+_ELSEWHERE = frozenset(
+    {"car", "van", "pub", "school", "office", "work", "shop", "hotel", "caravan", "gym",
+     "train", "bus", "plane", "boat", "pan", "pans", "saucepan", "pot", "frying", "wok",
+     "oven", "hob", "stove", "grill", "microwave", "toaster", "phone", "laptop", "computer",
+     "tablet", "ipad", "iphone", "bulb", "bulbs", "battery", "batteries", "fuse", "engine"}
+)  # fmt: skip
+_PLACE_LINKS = frozenset({"in", "on", "at"})
+_OWNERS = frozenset({"the", "my", "your", "our", "that", "this", "a"})
+# "I'm on the phone", "we're at the pub": where the speaker is, a reason, not a target
+_SPEAKER_IS = frozenset(
+    {"i'm", "im", "we're", "i", "we", "am", "are", "is", "he's", "she's", "they're", "you're"}
+)
 # "there's no need to turn the radiogram down": a command declined, unlike "no need for
 # the punkah" (a wish to have it off), so it counts even where "need" is said
 _NO_NEED_TO = ("no", "need", "to")
@@ -64,7 +102,7 @@ _COPULAS = frozenset({"is", "are", "was", "were"})
 _ROOM_LINKS = frozenset({"in", "the", "at", "on", "up", "down", "out"})
 _QUESTION_OPENERS = frozenset(
     {"has", "did", "does", "was", "were", "why", "how", "where", "who", "whose", "what",
-     "what's", "whats", "which"}
+     "what's", "whats", "which", "convert", "calculate", "spell", "define", "translate"}
 )  # fmt: skip
 _CONDITIONS_ANYWHERE = frozenset({"when", "whenever", "unless"})
 _CONDITIONS_FIRST = frozenset({"if", "once", "should", "until", "after"})
@@ -92,8 +130,17 @@ _SWITCHING = frozenset(
 )  # fmt: skip
 
 
-def held_back(tokens: Sequence[str], spans: Sequence[SpanLike], intent: str = "") -> str | None:
-    """Why the command in ``tokens`` is not one to carry out now, or None when it is."""
+def held_back(
+    tokens: Sequence[str],
+    spans: Sequence[SpanLike],
+    intent: str = "",
+    known: frozenset[str] = frozenset(),
+) -> str | None:
+    """Why the command in ``tokens`` is not one to carry out now, or None when it is.
+
+    ``known``: the words of the home's device and room names, which are never a place
+    or thing elsewhere (a home may well have an "oven light" or an "office").
+    """
     targets = [s.start for s in spans if s.slot_type in _TARGET_SLOTS]
     first = min(targets) if targets else len(tokens)
     if intent == "activate_scene" and any(
@@ -101,8 +148,16 @@ def held_back(tokens: Sequence[str], spans: Sequence[SpanLike], intent: str = ""
     ):
         # "hygge is a Danish word", "sundowners in the orangery is the best part of Friday"
         return REMARK
+    if _elsewhere(tokens, known) or _anywhere(tokens, _TO_A_PERSON):
+        return REMARK
+    if any(_at(tokens, i, c) for c in _UNREAL for i in range(first)):
+        return REMARK
     negations = _BEFORE if not set(tokens) & _NEED else ()
-    if any(_at(tokens, i, c) for c in (*negations, _NO_NEED_TO) for i in range(first)):
+    if any(
+        _at(tokens, i, c) and not _refusal_of_nothing(tokens, i + len(c))
+        for c in (*negations, _NO_NEED_TO)
+        for i in range(first)
+    ):
         return NEGATED
     if _asked(tokens):
         return QUESTION
@@ -120,11 +175,33 @@ def held_back(tokens: Sequence[str], spans: Sequence[SpanLike], intent: str = ""
 
 
 def _copula_after(tokens: Sequence[str], spans: Sequence[SpanLike], at: int) -> bool:
-    """ "is"/"are"/"was"/"were" at ``at``, or after a room said there ("in the orangery")."""
+    """ "is"/"are"/"was"/"were" at ``at``, after a room said there ("in the orangery"), or
+    after one more word ("hygge evenings are my favourite")."""
     rooms = {i for s in spans if s.slot_type == "room" for i in range(s.start, s.end)}
     while at < len(tokens) and (at in rooms or tokens[at] in _ROOM_LINKS):
         at += 1
-    return at < len(tokens) and tokens[at] in _COPULAS
+    return any(tokens[i] in _COPULAS for i in range(at, min(at + 2, len(tokens))))
+
+
+def _refusal_of_nothing(tokens: Sequence[str], after: int) -> bool:
+    """ "I wouldn't mind", "never mind": the negation refuses nothing."""
+    return after < len(tokens) and tokens[after] in _NOT_REFUSING
+
+
+def _elsewhere(tokens: Sequence[str], known: frozenset[str]) -> bool:
+    """ "up in the car", "down on that pan", "too loud at the pub": the change is meant
+    for a place or thing not in this home (but "I'm on the phone" is a reason)."""
+    for i, token in enumerate(tokens):
+        if token not in _ELSEWHERE or token in known:
+            continue
+        link = i - 2 if i >= 2 and tokens[i - 1] in _OWNERS else i - 1
+        if link >= 1 and tokens[link] in _PLACE_LINKS and tokens[link - 1] not in _SPEAKER_IS:
+            return True
+    return False
+
+
+def _anywhere(tokens: Sequence[str], cues: Sequence[tuple[str, ...]]) -> bool:
+    return any(_at(tokens, i, c) for c in cues for i in range(len(tokens)))
 
 
 def _before_someone(tokens: Sequence[str]) -> bool:
@@ -200,8 +277,10 @@ def _at(tokens: Sequence[str], i: int, cue: tuple[str, ...]) -> bool:
 def _later(tokens: Sequence[str]) -> bool:
     """ "in about an hour", "tomorrow morning", "on saturday", "at 8 pm", "as soon as ..."."""
     said = set(tokens)
-    if any(_at(tokens, i, p) for p in _LATER_PHRASES for i in range(len(tokens))):
+    if _anywhere(tokens, _LATER_PHRASES):
         return True
+    if len(tokens) >= 3 and tokens[-2] == "in" and tokens[-1] in _HOURS:
+        return True  # "lights out in five": minutes, said short
     for i, token in enumerate(tokens):
         if token == "on" and i + 1 < len(tokens) and tokens[i + 1] in _DAYS:
             return True

@@ -20,7 +20,9 @@ from homebrain.understanding.complements import (
     complete_value,
     relative_reading,
     set_reading,
+    toned_down,
 )
+from homebrain.understanding.corrections import corrected
 from homebrain.understanding.gazetteer import Gazetteer
 from homebrain.understanding.holdback import NEGATED, held_back
 from homebrain.understanding.intent import OUT_OF_DOMAIN, Intent
@@ -73,6 +75,10 @@ class ModelRecogniser:
         self.filler = SlotFiller(home)
         self.gazetteer = Gazetteer.for_home(home)
         self.min_confidence = min_confidence
+        # words the home uses in its names: never a place or a thing elsewhere
+        names = [n for e in home.entities.values() for n in e.names]
+        names += [n for r in home.rooms.values() for n in r.names]
+        self.home_words = frozenset(w for n in names for w in words(n.lower()))
 
     def recognise(
         self,
@@ -91,10 +97,14 @@ class ModelRecogniser:
             return Intent(OUT_OF_DOMAIN, {}, 1.0, text)
         marks = self.gazetteer.marks(tokens)
         prediction = self.predictor.predict(tokens, context, dict(vision or {}), marks)
-        spans: Sequence[SpanLike] = prediction.spans
+        spans: Sequence[SpanLike] = corrected(prediction.spans, tokens)
         slots = self.filler.fill(spans, tokens)
         confidence = _family_confidence(prediction)
         predicted = _to_the_top(self.filler, prediction.intent, slots, tokens)
+        toned = toned_down(tokens)
+        if toned is not None:
+            # "not so bright": no refusal but a change, however the model read the "not"
+            predicted, confidence = toned, max(confidence, self.min_confidence)
         if predicted == "play" and _asks_for_content(tokens, slots):
             # "play music", "play some jazz": content homebrain has no source for
             slots["content"] = True
@@ -106,7 +116,7 @@ class ModelRecogniser:
             and not (predicted == "undo" and set(tokens) & _UNDO_WORDS)
         ):
             slots["low_confidence"] = predicted
-            held = held_back(tokens, spans, predicted)
+            held = held_back(tokens, spans, predicted, self.home_words)
             if held is not None:
                 # unsure what was meant, but the words hold it back anyway: say why
                 slots["held_back"] = held
@@ -134,7 +144,7 @@ class ModelRecogniser:
                 spans = completed
                 slots = self.filler.fill(spans, tokens)
             complete_value(predicted, slots, spans, tokens)
-            held = held_back(tokens, spans, predicted)
+            held = held_back(tokens, spans, predicted, self.home_words)
             if held is not None:
                 # "leave the punkah alone", "the beamer on as soon as the match starts"
                 slots["held_back"] = held

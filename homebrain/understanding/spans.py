@@ -267,6 +267,8 @@ class SlotFiller:
             slots["color"] = V.COLORS[key]
         elif key in V.COLOR_TEMPS:
             slots["color_temp"] = V.COLOR_TEMPS[key]
+        elif key.removesuffix(" white") in V.COLOR_TEMPS:
+            slots["color_temp"] = V.COLOR_TEMPS[key.removesuffix(" white")]  # "coolest white"
         else:
             best = self._match(key, dict(V.COLORS))
             if best is not None:
