@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from test_spans import spans_of
 
+from homebrain.understanding.complements import whole_values
 from homebrain.understanding.corrections import corrected
 
 CASES = [
@@ -47,3 +48,17 @@ CASES = [
 def test_the_fix_replaces_the_slip(text: str, marks: dict[str, str], kept: list[str]) -> None:
     spans, tokens = spans_of(text, marks)
     assert [s.text for s in corrected(spans, tokens)] == kept
+
+
+@pytest.mark.parametrize(
+    ("text", "marks", "value"),
+    [
+        ("I meant twenty two", {"twenty": "value"}, "twenty two"),  # the number, whole
+        ("twenty two", {"twenty two": "value"}, "twenty two"),
+        ("lamp to fifty two", {"lamp": "device", "fifty": "value", "two": "unit"}, "fifty"),
+        ("set it to five six times", {"five": "value"}, "five"),  # no one number with six
+    ],
+)
+def test_a_number_cut_short_is_made_whole(text: str, marks: dict[str, str], value: str) -> None:
+    spans, tokens = spans_of(text, marks)
+    assert [s.text for s in whole_values(spans, tokens) if s.slot_type == "value"] == [value]

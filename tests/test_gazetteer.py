@@ -43,6 +43,8 @@ CASES = [
     ("the parlour", "_ D"),  # a device of the same spelling wins over the room
     ("wall", "_"),  # half a name is no name
     ("up the festoon's brightness", "_ _ D _"),  # a possessive is still the name
+    ("fest oon lights off", "D D D _"),  # a name split where a recogniser did not know it
+    ("the wall stat", "_ D D"),  # said as spelt: the spelling wins over a join
     ("", ""),
 ]
 

@@ -224,5 +224,22 @@ def test_a_bare_value_with_no_question_asked_commands_nothing() -> None:
     assert shipped().recognise("the wall stat to twenty one degrees").name == "set_temperature"
 
 
+@pytest.mark.parametrize(
+    ("text", "intent", "value"),
+    [
+        ("festoon to twenty five percent", "set_brightness", 25),
+        ("punkah on twenty", "set_percentage", 20),
+        ("dragon fly lamp to forty", "set_brightness", 40),  # a name split in two
+    ],
+)
+def test_a_name_and_a_level_alone_set_that_level(text: str, intent: str, value: int) -> None:
+    said = shipped().recognise(text)
+    assert (said.name, said.slots.get("value")) == (intent, value)
+
+
+def test_a_name_and_a_level_in_a_remark_are_no_command() -> None:
+    assert shipped().recognise("the festoon is at fifty percent").name == "out_of_domain"
+
+
 def test_undo_said_outright_is_undo() -> None:
     assert shipped().recognise("can you undo the colour change").name == "undo"

@@ -239,6 +239,7 @@ def test_relative_reading(
         # a mode said, or no switch word: the model's reading stands
         ("put the radiator on auto", {"name": "radiator", "mode": "auto"}, "set_mode"),
         ("change the radiator's mode", {"name": "radiator"}, "set_mode"),
+        ("change the mode on the radiator", {"name": "radiator"}, "set_mode"),
     ],
 )
 def test_a_mode_with_no_mode_but_on_or_off_is_a_switch(

@@ -171,6 +171,11 @@ CONVERSATIONS = [
         ["open the blinds to forty percent", "open them another twenty"],
         {"cover.living_room_blinds": {"position": 60}},
     ),
+    # a value taken back right after it was set: the new one, not a step
+    (
+        ["set the heating to twenty three", "sorry, I meant twenty two"],
+        {"climate.living_room": {"temperature": 22}},
+    ),
     # "not so bright" is no refusal
     (
         ["turn on the reading lamp", "hmm, not so bright"],

@@ -71,6 +71,8 @@ _TARGET_SLOTS = ("name", "names", "room", "rooms", "domain", "device")
 _VALUE_SLOTS = ("value", "unit", "color", "color_temp", "mode")
 # What "and the bedroom too" carries over from the last command: everything but its target.
 _CARRIED_SLOTS = (*_VALUE_SLOTS, "attribute")
+# "sorry, I meant twenty two", "actually make that nineteen": a value taken back
+_TAKING_BACK = frozenset({"meant", "mean", "sorry", "actually", "make", "correction", "rather"})
 # slots that aim a turn at a device of its own
 _TARGET_WORDS = ("name", "names", "device", "room", "rooms", "all", "whole_home")
 # Words that make a bare target a repeat of the last command ("and the bedroom too",
@@ -367,6 +369,9 @@ class DialogueManager:
         now: float,
         expired: bool,
     ) -> Decision:
+        again = self._value_corrected(session, intent, now)
+        if again is not None:
+            return self._with_targets(session, again, again.targets, now)
         if intent.name == OUT_OF_DOMAIN:
             held = intent.slots.get("held_back")
             if held in (NEGATED, LATER):
@@ -888,6 +893,27 @@ class DialogueManager:
             if last.slots.get("plural") or len(last.targets) > 1:
                 merged["plural"] = True  # "same in the orangery" after the parlour's lights
         return replace(intent, slots=merged)
+
+    def _value_corrected(self, session: _Session, intent: Intent, now: float) -> Intent | None:
+        """ "sorry, I meant twenty two" right after a value was set: that value instead.
+
+        Only a bare value said with words that take something back, and only when
+        the last command (still fresh) set a value of its own.
+        """
+        last = session.last_command
+        if (
+            intent.name not in ("answer", OUT_OF_DOMAIN)
+            or "value" not in intent.slots
+            or last is None
+            or now - session.last_at > self.referent_timeout
+            or "value" not in last.slots
+            or last.name in ("increase", "decrease")  # a step again would step twice
+            or not set(words(intent.text or "")) & _TAKING_BACK
+        ):
+            return None
+        value: dict[str, Any] = {k: intent.slots[k] for k in ("value", "unit") if k in intent.slots}
+        slots = {k: v for k, v in last.slots.items() if k not in ("unit", "bare_value")}
+        return replace(last, slots={**slots, **value})
 
     def _as_last_changed(self, session: _Session, intent: Intent, now: float) -> Intent:
         """ "a touch warmer" right after the paper lantern's white was set: the white again.

@@ -119,6 +119,30 @@ def complements(
     return sorted((*spans, *extra), key=lambda s: s.start)
 
 
+def whole_values(spans: Sequence[SpanLike], tokens: Sequence[str]) -> list[SpanLike]:
+    """Value spans stretched over the rest of their number: "I meant [twenty] two" is 22.
+
+    The model sometimes stops a spoken number early; the words after it that still
+    make one number with it (and are not tagged as anything else) belong to it.
+    """
+    covered = {i for s in spans for i in range(s.start, s.end)}
+    out: list[SpanLike] = []
+    for span in spans:
+        end = span.end
+        if span.slot_type == "value":
+            while end < len(tokens) and end not in covered:
+                found = parse_quantities(list(tokens[span.start : end + 1]), loose=False)
+                if len(found) != 1 or found[0].end != end + 1 - span.start:
+                    break
+                end += 1
+        out.append(
+            span
+            if end == span.end
+            else Span("value", span.start, end, " ".join(tokens[span.start : end]))
+        )
+    return out
+
+
 def complete_value(
     intent: str, slots: dict[str, Any], spans: Sequence[SpanLike], tokens: Sequence[str]
 ) -> None:
@@ -282,10 +306,16 @@ def set_reading(
     the value instead of switching something ("set the lights on" stays on).
     """
     said = set(tokens)
-    if intent == "set_mode" and "mode" not in slots and len(said & {"on", "off"}) == 1:
-        # "put Juniper's radiator on": no mode named, a switch said
-        return "turn_off" if "off" in said else "turn_on"
     mode_unnamed = "mode" in said and "mode" not in slots
+    if (
+        intent == "set_mode"
+        and "mode" not in slots
+        and "mode" not in said
+        and len(said & {"on", "off"}) == 1
+    ):
+        # "put Juniper's radiator on": no mode named, a switch said (but "change the mode on
+        # the wall stat" asks which mode)
+        return "turn_off" if "off" in said else "turn_on"
     if intent in ("turn_on", "turn_off") and mode_unnamed and said & _CHANGE_VERBS:
         # "change the mode on the wall stat": which mode is still to be asked
         return "set_mode"

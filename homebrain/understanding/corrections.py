@@ -39,9 +39,7 @@ def corrected(spans: Sequence[SpanLike], tokens: Sequence[str]) -> list[SpanLike
     dropped: set[int] = set()
     for kind, replaced in _REPLACED.items():
         after = [s for s in spans if s.slot_type == kind and s.start >= cue]
-        before = [
-            i for i, s in enumerate(spans) if s.slot_type in replaced and s.end <= cue
-        ]
+        before = [i for i, s in enumerate(spans) if s.slot_type in replaced and s.end <= cue]
         if after and any(spans[i].slot_type == kind for i in before):
             dropped.update(before)
     return [s for i, s in enumerate(spans) if i not in dropped]
@@ -49,9 +47,6 @@ def corrected(spans: Sequence[SpanLike], tokens: Sequence[str]) -> list[SpanLike
 
 def _last_cue(tokens: Sequence[str]) -> int | None:
     found = [
-        i
-        for i in range(1, len(tokens))
-        for cue in _CUES
-        if tuple(tokens[i : i + len(cue)]) == cue
+        i for i in range(1, len(tokens)) for cue in _CUES if tuple(tokens[i : i + len(cue)]) == cue
     ]
     return max(found) if found else None

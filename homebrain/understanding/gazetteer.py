@@ -45,6 +45,9 @@ class Gazetteer:
         for text in devices:  # a device name wins over a room or scene of the same spelling
             self._add(text, DEVICE)
         self._longest = max((len(p) for p in self._phrases), default=0)
+        # "dragon fly lamp" for "dragonfly lamp": a recogniser that splits a word it does
+        # not know into two it does (a name spelt with spaces removed -> its mark)
+        self._joined = {"".join(p): m for p, m in self._phrases.items()}
 
     def _add(self, text: str, mark: str) -> None:
         phrase = tuple(words(text))
@@ -78,8 +81,17 @@ class Gazetteer:
                     i += size
                     break
             else:
-                i += 1
+                i += self._split(tokens, i, out) or 1
         return out
+
+    def _split(self, tokens: Sequence[str], i: int, out: list[str]) -> int:
+        """Marks a name said with one of its words split in two; how many tokens it took."""
+        for size in range(min(self._longest + 1, len(tokens) - i), 1, -1):
+            mark = self._joined.get("".join(tokens[i : i + size]))
+            if mark is not None:
+                out[i : i + size] = [mark] * size
+                return size
+        return 0
 
 
 def generic_phrases(generic: Iterable[str]) -> frozenset[tuple[str, ...]]:

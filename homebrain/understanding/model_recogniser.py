@@ -21,6 +21,7 @@ from homebrain.understanding.complements import (
     relative_reading,
     set_reading,
     toned_down,
+    whole_values,
 )
 from homebrain.understanding.corrections import corrected
 from homebrain.understanding.gazetteer import Gazetteer
@@ -97,14 +98,15 @@ class ModelRecogniser:
             return Intent(OUT_OF_DOMAIN, {}, 1.0, text)
         marks = self.gazetteer.marks(tokens)
         prediction = self.predictor.predict(tokens, context, dict(vision or {}), marks)
-        spans: Sequence[SpanLike] = corrected(prediction.spans, tokens)
+        spans: Sequence[SpanLike] = whole_values(corrected(prediction.spans, tokens), tokens)
         slots = self.filler.fill(spans, tokens)
         confidence = _family_confidence(prediction)
         predicted = _to_the_top(self.filler, prediction.intent, slots, tokens)
-        toned = toned_down(tokens)
-        if toned is not None:
-            # "not so bright": no refusal but a change, however the model read the "not"
-            predicted, confidence = toned, max(confidence, self.min_confidence)
+        said = toned_down(tokens) or _name_and_level(self.filler, slots, spans, tokens)
+        if said is not None:
+            # "not so bright", "festoon to twenty five percent": the words leave no doubt,
+            # however the model read the "not" or the missing verb
+            predicted, confidence = said, max(confidence, self.min_confidence)
         if predicted == "play" and _asks_for_content(tokens, slots):
             # "play music", "play some jazz": content homebrain has no source for
             slots["content"] = True
@@ -187,6 +189,35 @@ def _only_a_value(tokens: Sequence[str], spans: Sequence[SpanLike]) -> bool:
     if not inside:
         return False
     return all(i in inside or t in _BESIDE_A_VALUE for i, t in enumerate(tokens))
+
+
+# words that may stand between a device's name and its level
+_NAME_TO_LEVEL = frozenset({"the", "to", "at", "on", *_BESIDE_A_VALUE})
+
+
+def _name_and_level(
+    filler: SlotFiller,
+    slots: Mapping[str, object],
+    spans: Sequence[SpanLike],
+    tokens: Sequence[str],
+) -> str | None:
+    """ "festoon to twenty five percent": a home's device and a level, and nothing else.
+
+    With no verb the model may take it for a remark; the name's kind of device
+    says which level ("to" a brightness, a speed, a volume).
+    """
+    name = slots.get("name")
+    if not isinstance(name, str) or "value" not in slots:
+        return None
+    inside = {
+        i
+        for s in spans
+        if s.slot_type in ("device", "value", "unit")
+        for i in range(s.start, s.end)
+    }
+    if not all(i in inside or t in _NAME_TO_LEVEL for i, t in enumerate(tokens)):
+        return None
+    return VALUE_INTENTS.get(str(filler.name_domain(name) or ""))
 
 
 def _to_the_top(

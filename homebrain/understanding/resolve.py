@@ -177,8 +177,7 @@ class Resolver:
         elif slots.get("ref") and not slots.get("domain") and not rooms:
             found = self._by_reference(allowed, pointing_at, referents)
         elif _unaimed_change(intent, rooms) and any(
-            r in self.home.entities and self.home.entities[r].domain in allowed
-            for r in referents
+            r in self.home.entities and self.home.entities[r].domain in allowed for r in referents
         ):
             # "a bit brighter" right after "turn on the lamp": still the lamp (but "a touch
             # warmer" after it is the room's heating)
