@@ -189,6 +189,8 @@ class _Session:
     last_command: Intent | None = None
     last_at: float = 0.0
     undo: _Undo | None = None
+    # how sure speech recognition was of this turn's words (1.0 for typed text)
+    heard: float = 1.0
 
 
 def join_names(names: list[str], word: str = "and") -> str:
@@ -202,7 +204,12 @@ class DialogueManager:
 
     ``state`` reads an entity's mirrored state (kept for state-aware features);
     ``clock`` is injectable so question expiry can be tested without sleeping.
-    ``sensitive_confidence``: below it, a sensitive device is not even asked about.
+    ``ask_confidence``: below it, a sensitive device is not even asked about (the
+    user is asked to say it again), nor is it when speech recognition was less
+    sure of the words than ``sensitive_confidence``; a "yes" below that does not
+    move one either. Between the two, a sensitive command the recogniser was
+    unsure of is asked about: the question names the device, and nothing moves
+    without a sure "yes".
     ``custom``: the config's custom intents by name; one of them, once every slot
     its action needs is known (said, defaulted or asked for), is an ACTION
     decision with no device commands: the pipeline publishes its message.
@@ -218,6 +225,7 @@ class DialogueManager:
         *,
         referent_timeout: float = 300.0,
         sensitive_confidence: float = 0.9,
+        ask_confidence: float = 0.6,
         matcher: Recogniser | None = None,
         resolver: Resolver | None = None,
         custom: Mapping[str, ConfiguredIntent] | None = None,
@@ -228,6 +236,7 @@ class DialogueManager:
         self.question_timeout = question_timeout
         self.referent_timeout = referent_timeout
         self.sensitive_confidence = sensitive_confidence
+        self.ask_confidence = min(ask_confidence, sensitive_confidence)
         self.clock = clock
         self.matcher: Recogniser = matcher or Matcher(home)
         self.resolver = resolver or Resolver(home)
@@ -268,8 +277,10 @@ class DialogueManager:
             # (the grammar reads words only; the model may be unsure of a weak score)
             intent = gesture_intent(vision)
         asr = context.extra.get("asr_confidence")
+        session.heard = 1.0
         if isinstance(asr, int | float) and not isinstance(asr, bool):
-            intent.confidence *= max(0.0, min(1.0, float(asr)))
+            session.heard = max(0.0, min(1.0, float(asr)))
+            intent.confidence *= session.heard
         expired, session.expired = session.expired, False
         if session.pending is not None:
             decision = self._continue(session, session.pending, intent, context, site_room, now)
@@ -747,7 +758,11 @@ class DialogueManager:
         """
         sensitive = [c for c in commands if self.home.entities[c.entity_id].sensitive]
         if sensitive:
-            if intent.confidence < self.sensitive_confidence:
+            if (
+                intent.confidence < self.ask_confidence
+                or session.heard < self.sensitive_confidence
+            ):
+                # words barely heard are heard again, not guessed at and asked about
                 return Decision(intent, [], self._say("not_sure"), ANSWER)
             names = [spoken_name(self.home.entities[c.entity_id]) for c in sensitive]
             question = self._say(confirm_key(sensitive[0].fields), name=join_names(names))
