@@ -196,3 +196,14 @@ def test_relative_changes_through_the_dialogue(
     last = decisions[-1]
     assert last.outcome == ACTION, (last.intent, last.response)
     assert {c.entity_id: c.fields for c in last.commands} == expected
+
+
+def test_a_number_in_a_remark_takes_nothing_back(
+    manager_and_state: tuple[DialogueManager, dict[str, dict[str, Any]]],
+) -> None:
+    """Only a bare value said to take one back resets the last one."""
+    dm, _ = manager_and_state
+    dm.reset()
+    dm.handle("set the heating to twenty three", TurnContext(site="living_room"))
+    remark = dm.handle("sorry, I have twenty two emails", TurnContext(site="living_room"))
+    assert remark.commands == []

@@ -917,7 +917,7 @@ class DialogueManager:
         """
         last = session.last_command
         if (
-            intent.name not in ("answer", OUT_OF_DOMAIN)
+            not (intent.name == "answer" or intent.slots.get("bare_value"))
             or "value" not in intent.slots
             or last is None
             or now - session.last_at > self.referent_timeout

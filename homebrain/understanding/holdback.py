@@ -14,7 +14,9 @@ happens, at eight, before we leave) count anywhere. homebrain has no
 schedules: it says so instead. A sentence opened by a question word ("has
 anyone closed the blind") asks something rather than for something, and a
 scene's name followed by "is" ("hygge is a Danish word") is talked about,
-not asked for.
+not asked for. So is a change said of somewhere else ("turn the heating up
+in the car"), what might have been ("I'd have switched it off"), and what is
+said to a person in the room ("stop fiddling with the lamp and go to sleep").
 """
 
 from __future__ import annotations
