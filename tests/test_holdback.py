@@ -241,5 +241,14 @@ def test_a_name_and_a_level_in_a_remark_are_no_command() -> None:
     assert shipped().recognise("the festoon is at fifty percent").name == "out_of_domain"
 
 
+def test_a_command_beside_a_reason_is_heard_on_its_own() -> None:
+    """The whole sentence leaves the model unsure; its one sure clause is the command."""
+    said = shipped().recognise("switch the bottle warmer off, the baby's fed")
+    assert (said.name, said.slots.get("name")) == ("turn_off", "bottle warmer")
+    assert said.text == "switch the bottle warmer off, the baby's fed"
+    # a clause the words hold back is no command, so nothing is picked
+    assert shipped().recognise("don't switch it off, the baby's asleep").name == "out_of_domain"
+
+
 def test_undo_said_outright_is_undo() -> None:
     assert shipped().recognise("can you undo the colour change").name == "undo"

@@ -8,6 +8,7 @@ runtime (or anything with the same ``predict``).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -117,6 +118,9 @@ class ModelRecogniser:
             and confidence < self.min_confidence
             and not (predicted == "undo" and set(tokens) & _UNDO_WORDS)
         ):
+            clause = self._surer_clause(text, site_room, dialogue, vision, prediction)
+            if clause is not None:
+                return clause
             slots["low_confidence"] = predicted
             held = held_back(tokens, spans, predicted, self.home_words)
             if held is not None:
@@ -155,10 +159,48 @@ class ModelRecogniser:
         intent = relative_reading(intent, slots, tokens)
         return Intent(intent, slots, confidence, text)
 
+    def _surer_clause(
+        self,
+        text: str,
+        site_room: str | None,
+        dialogue: DialogueState | None,
+        vision: Mapping[str, float] | None,
+        whole: PredictionLike,
+    ) -> Intent | None:
+        """ "switch the bottle warmer off, the baby's fed": the command, heard on its own.
 
+        A reason or a remark beside a command can leave the model unsure of the
+        whole sentence. When exactly one of its clauses (split where the text has
+        a comma or a semicolon) is a command the model is sure of, and the whole
+        sentence gave that reading some weight, that clause is what was asked.
+        """
+        parts = [p for p in _CLAUSE_BREAK.split(text) if any(c.isalnum() for c in p)]
+        if len(parts) < 2:
+            return None
+        sure = [
+            heard
+            for heard in (self.recognise(p, site_room, dialogue, vision) for p in parts)
+            if heard.name != OUT_OF_DOMAIN and heard.confidence >= self.min_confidence
+        ]
+        if len(sure) != 1 or _weight(whole, sure[0].name) < _SOME_WEIGHT:
+            return None
+        return Intent(sure[0].name, sure[0].slots, sure[0].confidence, text)
+
+
+_CLAUSE_BREAK = re.compile(r"[,;]")
+# how much of the whole sentence's probability a clause's reading needs
+_SOME_WEIGHT = 0.1
 _UNDO_WORDS = frozenset({"undo", "revert"})
 # the intents that set a device's main level: one per domain
 LEVELS = frozenset(VALUE_INTENTS.values())
+
+
+def _weight(prediction: PredictionLike, intent: str) -> float:
+    """The probability the model gave ``intent`` (the five levels counted as one)."""
+    probs = prediction.intent_probs
+    if intent in LEVELS:
+        return sum(float(probs.get(name, 0.0)) for name in LEVELS)
+    return float(probs.get(intent, 0.0))
 
 
 def _family_confidence(prediction: PredictionLike) -> float:
