@@ -758,10 +758,7 @@ class DialogueManager:
         """
         sensitive = [c for c in commands if self.home.entities[c.entity_id].sensitive]
         if sensitive:
-            if (
-                intent.confidence < self.ask_confidence
-                or session.heard < self.sensitive_confidence
-            ):
+            if intent.confidence < self.ask_confidence or session.heard < self.sensitive_confidence:
                 # words barely heard are heard again, not guessed at and asked about
                 return Decision(intent, [], self._say("not_sure"), ANSWER)
             names = [spoken_name(self.home.entities[c.entity_id]) for c in sensitive]
