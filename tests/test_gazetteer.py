@@ -45,6 +45,7 @@ CASES = [
     ("up the festoon's brightness", "_ _ D _"),  # a possessive is still the name
     ("fest oon lights off", "D D D _"),  # a name split where a recogniser did not know it
     ("the wall stat", "_ D D"),  # said as spelt: the spelling wins over a join
+    ("the stat of the wall on", "_ D D D D _"),  # the name said the other way round
     ("", ""),
 ]
 

@@ -71,8 +71,17 @@ def complements(
         phrase = " ".join(tokens[start:end])
         if mark in (DEVICE, SCENE) and not _sensitive(filler, phrase):
             # "the kitchen light and the counter light": a home's name in a list is one of
-            # the targets even beside a tagged one, and a room tagged inside it is its word
-            inside = [s for s in spans if s.slot_type == "room" and start <= s.start < s.end <= end]
+            # the targets even beside a tagged one, and a room tagged inside it is its word;
+            # "the light of the bar cart": a device word tagged inside it is its word too
+            inside = [
+                s
+                for s in spans
+                if start <= s.start < s.end <= end
+                and (
+                    s.slot_type == "room"
+                    or (s.slot_type == "device" and filler.span_name(s, tokens) is None)
+                )
+            ]
             if (named and not _listed(tokens, start, end)) or not free_of(start, end, inside):
                 continue
             spans = [s for s in spans if s not in inside]
@@ -282,6 +291,12 @@ _UP_WORDS = frozenset(
 )  # fmt: skip
 
 
+# the words that say which way a change goes, whatever the model heard ("less cold" and "more
+# dim" are left to it)
+_UP_VERBS = frozenset({"up", "raise", "brighten", "increase", "boost", "lift"})
+_DOWN_VERBS = frozenset({"down", "dim", "lower", "reduce", "decrease", "drop"})
+
+
 # "set the heating", "I'd like to set the blinds": a level is coming, whatever the model heard
 _SET_VERBS = frozenset({"set", "adjust"})
 _CHANGE_VERBS = frozenset({"set", "adjust", "change", "pick", "choose"})
@@ -376,6 +391,10 @@ def relative_reading(intent: str, slots: dict[str, Any], tokens: Sequence[str]) 
         if direction is not None:
             slots.setdefault("attribute", intent)
             return direction
+    moves = (said & _UP_VERBS, said & _DOWN_VERBS)
+    if intent in ("increase", "decrease") and bool(moves[0]) != bool(moves[1]):
+        # "brighten the noguchi by 40%": a verb that moves one way, and none the other way
+        intent = "increase" if moves[0] else "decrease"
     if intent in ("increase", "decrease") and "color_temp" in slots and slots.get("unit") != KELVIN:
         del slots["color_temp"]
         _attribute_from_words(slots, tokens)

@@ -53,6 +53,12 @@ class Gazetteer:
         phrase = tuple(words(text))
         if phrase:
             self._phrases[phrase] = mark
+        if len(phrase) >= 2 and mark == DEVICE:
+            # "the light of the bar cart", "the fan of palm leaf": the name said the other
+            # way round, as people whose first language builds names so often do
+            head, rest = phrase[-1], phrase[:-1]
+            for other_way in ((head, "of", "the", *rest), (head, "of", *rest)):
+                self._phrases.setdefault(other_way, mark)
 
     @classmethod
     def for_home(cls, home: Home) -> Gazetteer:

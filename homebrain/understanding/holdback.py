@@ -64,7 +64,8 @@ _TO_A_PERSON: tuple[tuple[str, ...], ...] = tuple(
     for cue in (
         "go to sleep", "go to bed", "your homework", "your teeth", "your shoes", "your coat",
         "your dinner", "your room", "stop fiddling", "stop messing", "stop playing",
-        "stop touching", "stop fussing",
+        "stop touching", "stop fussing", "come and see", "come and look", "come see",
+        "have a look at",
     )
 )  # fmt: skip
 # places and things that are not in a home's device list: "turn the heating up in the car",
@@ -75,6 +76,11 @@ _ELSEWHERE = frozenset(
      "train", "bus", "plane", "boat", "pan", "pans", "saucepan", "pot", "frying", "wok",
      "oven", "hob", "stove", "grill", "microwave", "toaster", "phone", "laptop", "computer",
      "tablet", "ipad", "iphone", "bulb", "bulbs", "battery", "batteries", "fuse", "engine"}
+)  # fmt: skip
+# "the drinks trolley light is such a lovely touch": admired, not asked for
+_PRAISE = frozenset(
+    {"such", "lovely", "beautiful", "gorgeous", "stunning", "pretty", "charming",
+     "adorable", "magical", "wonderful", "my", "our", "older", "antique"}
 )  # fmt: skip
 _PLACE_LINKS = frozenset({"in", "on", "at"})
 _OWNERS = frozenset({"the", "my", "your", "our", "that", "this", "a"})
@@ -150,7 +156,7 @@ def held_back(
     ):
         # "hygge is a Danish word", "sundowners in the orangery is the best part of Friday"
         return REMARK
-    if _elsewhere(tokens, known) or _anywhere(tokens, _TO_A_PERSON):
+    if _elsewhere(tokens, known) or _anywhere(tokens, _TO_A_PERSON) or _praised(tokens, spans):
         return REMARK
     if any(_at(tokens, i, c) for c in _UNREAL for i in range(first)):
         return REMARK
@@ -180,9 +186,11 @@ def _copula_after(tokens: Sequence[str], spans: Sequence[SpanLike], at: int) -> 
     """ "is"/"are"/"was"/"were" at ``at``, after a room said there ("in the orangery"), or
     after one more word ("hygge evenings are my favourite")."""
     rooms = {i for s in spans if s.slot_type == "room" for i in range(s.start, s.end)}
+    if at + 1 < len(tokens) and tokens[at + 1] in _COPULAS and tokens[at] not in _ROOM_LINKS:
+        return True  # "hygge evenings are ..."
     while at < len(tokens) and (at in rooms or tokens[at] in _ROOM_LINKS):
         at += 1
-    return any(tokens[i] in _COPULAS for i in range(at, min(at + 2, len(tokens))))
+    return at < len(tokens) and tokens[at] in _COPULAS
 
 
 def _refusal_of_nothing(tokens: Sequence[str], after: int) -> bool:
@@ -192,14 +200,27 @@ def _refusal_of_nothing(tokens: Sequence[str], after: int) -> bool:
 
 def _elsewhere(tokens: Sequence[str], known: frozenset[str]) -> bool:
     """ "up in the car", "down on that pan", "too loud at the pub": the change is meant
-    for a place or thing not in this home (but "I'm on the phone" is a reason)."""
+    for a place or thing not in this home (but "I'm on the phone", "I'm off on the school
+    run" say where the speaker is: a reason)."""
     for i, token in enumerate(tokens):
         if token not in _ELSEWHERE or token in known:
             continue
         link = i - 2 if i >= 2 and tokens[i - 1] in _OWNERS else i - 1
-        if link >= 1 and tokens[link] in _PLACE_LINKS and tokens[link - 1] not in _SPEAKER_IS:
+        speaker = set(tokens[max(0, link - 3) : max(0, link)]) & _SPEAKER_IS
+        if link >= 1 and tokens[link] in _PLACE_LINKS and not speaker:
             return True
     return False
+
+
+def _praised(tokens: Sequence[str], spans: Sequence[SpanLike]) -> bool:
+    """A device named, "is", and a word of praise: "the festoon lights are so magical"."""
+    return any(
+        s.slot_type == "device"
+        and s.end + 1 < len(tokens)
+        and tokens[s.end] in _COPULAS
+        and tokens[s.end + 1] in _PRAISE
+        for s in spans
+    )
 
 
 def _anywhere(tokens: Sequence[str], cues: Sequence[tuple[str, ...]]) -> bool:

@@ -171,8 +171,9 @@ class ModelRecogniser:
 
         A reason or a remark beside a command can leave the model unsure of the
         whole sentence. When exactly one of its clauses (split where the text has
-        a comma or a semicolon) is a command the model is sure of, and the whole
-        sentence gave that reading some weight, that clause is what was asked.
+        a comma or a semicolon) is a command aimed at something that the model is
+        all but certain of, and the whole sentence gave that reading some weight,
+        that clause is what was asked.
         """
         parts = [p for p in _CLAUSE_BREAK.split(text) if any(c.isalnum() for c in p)]
         if len(parts) < 2:
@@ -180,7 +181,7 @@ class ModelRecogniser:
         sure = [
             heard
             for heard in (self.recognise(p, site_room, dialogue, vision) for p in parts)
-            if heard.name != OUT_OF_DOMAIN and heard.confidence >= self.min_confidence
+            if heard.name != OUT_OF_DOMAIN and heard.confidence >= _SURE and _aimed(heard)
         ]
         if len(sure) != 1 or _weight(whole, sure[0].name) < _SOME_WEIGHT:
             return None
@@ -188,6 +189,14 @@ class ModelRecogniser:
 
 
 _CLAUSE_BREAK = re.compile(r"[,;]")
+# a clause on its own must be a command the model is all but certain of, aimed at something
+_SURE = 0.9
+
+
+def _aimed(intent: Intent) -> bool:
+    return any(intent.slots.get(k) for k in ("name", "names", "device", "ref", "room", "rooms"))
+
+
 # how much of the whole sentence's probability a clause's reading needs
 _SOME_WEIGHT = 0.1
 _UNDO_WORDS = frozenset({"undo", "revert"})
@@ -220,7 +229,7 @@ def _family_confidence(prediction: PredictionLike) -> float:
 
 # words that may stand beside a bare value without making it a command
 _BESIDE_A_VALUE = frozenset(
-    {"please", "uh", "um", "er", "erm", "oh", "okay", "ok", "so", "then", "thanks", "hmm",
+    {"please", "uh", "um", "er", "erm", "oh", "okay", "ok", "so", "then", "thanks", "hmm", "like",
      "about", "around", "roughly", "degrees", "degree", "percent", "celsius", "fahrenheit"}
 )  # fmt: skip
 
@@ -292,7 +301,12 @@ _CONTENT = frozenset(
 )  # fmt: skip
 
 
+_GO_ON = frozenset({"resume", "continue", "unpause"})
+
+
 def _asks_for_content(tokens: Sequence[str], slots: Mapping[str, object]) -> bool:
+    if set(tokens) & _GO_ON:
+        return False  # "resume music", "continue the radio": what was playing, not content
     device = slots.get("device")
     named = any(slots.get(k) for k in ("name", "names", "ref")) or (
         bool(device) and device not in _CONTENT  # "play music": music is no player

@@ -91,7 +91,17 @@ class SlotFiller:
 
     def device_name(self, text: str) -> str | None:
         """The home's device name ``text`` says, tolerating ASR damage; None if none."""
-        return self._match(text, self.entity_names)
+        found = self._match(text, self.entity_names)
+        turned = _the_other_way(text)
+        if found is None and turned is not None:
+            found = self._match(turned, self.entity_names)
+        words = clean(text).split()
+        for start in range(1, len(words) - 1):
+            if found is not None:
+                break
+            # "the little stained glass lamp": a name of the home, with a word before it
+            found = self.entity_names.get(" ".join(words[start:]))
+        return found
 
     def name_domain(self, name: str) -> str | None:
         """The domain of the devices a home name says, when they all share one."""
@@ -273,6 +283,18 @@ class SlotFiller:
             best = self._match(key, dict(V.COLORS))
             if best is not None:
                 slots["color"] = best
+
+
+def _the_other_way(text: str) -> str | None:
+    """ "light of the bar cart" -> "bar cart light"; None when no "of" joins two parts."""
+    words = clean(text).split()
+    if "of" not in words[1:-1]:
+        return None
+    at = words.index("of", 1)
+    rest = words[at + 1 :]
+    if rest[:1] == ["the"]:
+        rest = rest[1:]
+    return " ".join([*rest, *words[:at]]) if rest else None
 
 
 # Words that say a room's lights are meant without naming them.
