@@ -222,8 +222,7 @@ def _family_confidence(prediction: PredictionLike) -> float:
     """
     confidence = float(prediction.intent_confidence)
     if prediction.intent in LEVELS:
-        probs = prediction.intent_probs
-        confidence = max(confidence, sum(float(probs.get(name, 0.0)) for name in LEVELS))
+        confidence = max(confidence, _weight(prediction, prediction.intent))
     return confidence
 
 

@@ -92,16 +92,17 @@ class SlotFiller:
     def device_name(self, text: str) -> str | None:
         """The home's device name ``text`` says, tolerating ASR damage; None if none."""
         found = self._match(text, self.entity_names)
+        if found is not None:
+            return found
         turned = _the_other_way(text)
-        if found is None and turned is not None:
+        if turned is not None:
             found = self._match(turned, self.entity_names)
-        words = clean(text).split()
-        for start in range(1, len(words) - 1):
             if found is not None:
-                break
-            # "the little stained glass lamp": a name of the home, with a word before it
-            found = self.entity_names.get(" ".join(words[start:]))
-        return found
+                return found
+        # "the little stained glass lamp": a name of the home, with a word before it
+        words = clean(text).split()
+        tails = (" ".join(words[start:]) for start in range(1, len(words) - 1))
+        return next((self.entity_names[t] for t in tails if t in self.entity_names), None)
 
     def name_domain(self, name: str) -> str | None:
         """The domain of the devices a home name says, when they all share one."""
