@@ -169,7 +169,7 @@ def test_out_of_domain_is_untagged_and_varied(corpus: list[Example]) -> None:
     ood = [e for e in corpus if e.intent == OUT_OF_DOMAIN]
     # remarks about a device and commands for later keep the device and room tagged (the
     # gazetteer marks those words on the device too); nothing else is tagged
-    about = [e for e in ood if e.source.startswith(("ood_about", "ood_wrapped"))]
+    about = [e for e in ood if e.source.startswith(("ood_about", "ood_wrapped", "borrowed"))]
     assert all(set(e.tags) <= {"O"} for e in ood if e not in about)
     assert about and all(
         {t.split("-", 1)[-1] for t in e.tags} <= {"O", "device", "room"} for e in about
@@ -399,7 +399,14 @@ def test_everyday_needs_and_wishes_turn_things_on(corpus: list[Example]) -> None
     assert any("need" in t and "bigger" in t for t in T.OOD_ABOUT_DEVICES)
 
 
-def test_everyday_remarks_and_complaints(corpus: list[Example]) -> None:
+@pytest.fixture(scope="module")
+def templated() -> list[Example]:
+    """The built-in families alone, without the development sets' phrasings."""
+    return generate_corpus(size=20_000, seed=0, borrowed=False)
+
+
+def test_everyday_remarks_and_complaints(templated: list[Example]) -> None:
+    corpus = templated
     # a remark about the device, then the command on "it": the remark has no slot of its own
     remark = [
         e for e in corpus if e.intent == "turn_off" and "been" in e.tokens and "B-anaphor" in e.tags
@@ -425,3 +432,46 @@ def test_everyday_remarks_and_complaints(corpus: list[Example]) -> None:
     see = [e for e in corpus if {"can't", "see"} <= set(e.tokens) and e.source == "ood"]
     assert not see
     assert any(e.intent == "turn_on" and "see" in e.tokens for e in corpus)
+
+
+def test_borrowed_phrasings_get_fresh_names(corpus: list[Example]) -> None:
+    borrowed = [e for e in corpus if e.source.startswith("borrowed")]
+    by_intent = Counter(e.intent for e in borrowed)
+    assert by_intent[OUT_OF_DOMAIN] > 100 and by_intent["turn_on"] > 20, by_intent
+    # no placeholder or span mark is left, and every example is one of the file's phrasings
+    assert not any(ch in t for e in borrowed for t in e.tokens for ch in "{}<>|")
+    named = [e for e in borrowed if e.intent != OUT_OF_DOMAIN and "B-device" in e.tags]
+    assert len(named) > 0.5 * (len(borrowed) - by_intent[OUT_OF_DOMAIN])
+    regexes = [T.template_regex(t) for ts in T.borrowed().values() for t in ts]
+    clean = [e for e in borrowed if "+asr" not in e.source][:40]
+    assert clean and all(any(r.match(" ".join(e.tokens)) for r in regexes) for e in clean)
+    # the same phrasing comes back with different names
+    frames: dict[str, set[str]] = {}
+    for e in borrowed:
+        frame = " ".join(
+            "N" if g.endswith("device") else t for t, g in zip(e.tokens, e.tags, strict=True)
+        )
+        frames.setdefault(frame, set()).add(" ".join(t for k, t in spans(e) if k == "device"))
+    assert max(len(names) for names in frames.values()) > 1
+
+
+def test_borrowed_file_problems_name_the_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bad = tmp_path / "borrowed.tsv"
+    bad.write_text("turn_on\tturn on the {name:light}\nno tab here\n", encoding="utf-8")
+    monkeypatch.setattr(T, "BORROWED_FILE", bad)
+    T.borrowed.cache_clear()
+    try:
+        with pytest.raises(T.TemplateError, match=r"borrowed\.tsv:2"):
+            T.borrowed()
+    finally:
+        T.borrowed.cache_clear()
+
+
+def test_borrowed_phrasings_can_be_left_out(
+    corpus: list[Example], templated: list[Example]
+) -> None:
+    """The speech language model is built without them (homebrain.speech.sentences)."""
+    assert any(e.source.startswith("borrowed") for e in corpus)
+    assert templated and not any(e.source.startswith("borrowed") for e in templated)

@@ -397,6 +397,17 @@ def test_home_names_are_not_training_names() -> None:
     assert not clashes, f"names of the evaluation home that the training pools have: {clashes}"
 
 
+def test_borrowed_templates_say_no_home_name() -> None:
+    """The development sets' phrasings in the corpus say the home's names only as placeholders."""
+    names = {" ".join(words(text)) for text in home_strings()} - {""}
+    said = []
+    for templates in T.borrowed().values():
+        for template in templates:
+            literal = " ".join(words(re.sub(r"\{[^}]*\}|<\w+:|>", " ", template)))
+            said += [(template, n) for n in names if f" {n} " in f" {literal} "]
+    assert said == []
+
+
 def test_home_uses_every_domain_and_profile() -> None:
     config = loaded_config().config
     assert {d.id.split(".", 1)[0] for d in config.devices} == set(DOMAINS)

@@ -13,7 +13,7 @@ import pytest
 from fixture_homes import demo_home
 
 from homebrain.dialogue.commands import Unsupported, relative_fields
-from homebrain.dialogue.manager import DialogueManager
+from homebrain.dialogue.manager import DialogueManager, _only_a_correction
 from homebrain.dialogue.responses import Responses
 from homebrain.models import DEFAULT_MODEL
 from homebrain.turns import ACTION, TurnContext
@@ -207,3 +207,18 @@ def test_a_number_in_a_remark_takes_nothing_back(
     dm.handle("set the heating to twenty three", TurnContext(site="living_room"))
     remark = dm.handle("sorry, I have twenty two emails", TurnContext(site="living_room"))
     assert remark.commands == []
+
+
+@pytest.mark.parametrize(
+    ("text", "only"),
+    [
+        ("sorry, I meant twenty two", True),
+        ("actually make that 21", True),
+        ("oh no, I meant to say nineteen and a half degrees", True),
+        ("sorry, I have twenty two emails", False),
+        ("actually the kettle takes two minutes", False),
+    ],
+)
+def test_what_a_value_taken_back_may_say(text: str, only: bool) -> None:
+    """Whatever the model calls it, a remark with a number in it is no correction."""
+    assert _only_a_correction(text) is only

@@ -32,6 +32,7 @@ from homebrain.understanding.labels import GESTURE_ANSWERS
 from homebrain.understanding.matcher import Matcher
 from homebrain.understanding.model_recogniser import DialogueState
 from homebrain.understanding.normalize import normalize
+from homebrain.understanding.numbers import NUMBER_WORDS, parse_quantities
 from homebrain.understanding.recogniser import Recogniser
 from homebrain.understanding.resolve import (
     AMBIGUOUS,
@@ -73,6 +74,32 @@ _VALUE_SLOTS = ("value", "unit", "color", "color_temp", "mode")
 _CARRIED_SLOTS = (*_VALUE_SLOTS, "attribute")
 # "sorry, I meant twenty two", "actually make that nineteen": a value taken back
 _TAKING_BACK = frozenset({"meant", "mean", "sorry", "actually", "make", "correction", "rather"})
+# what a value taken back may say besides the number: "oh sorry, I meant twenty two degrees"
+_CORRECTION_WORDS = _TAKING_BACK | frozenset(
+    {"i", "no", "oh", "um", "uh", "er", "oops", "wait", "it", "that", "to", "please", "and",
+     "point", "degrees", "degree", "percent", "%", "°", "celsius", "c", "a", "half", "say",
+     "said", "was", "should", "be", "have", "been"}
+)  # fmt: skip
+
+
+def _only_a_correction(text: str) -> bool:
+    """ "sorry, I meant twenty two", not "sorry, I have twenty two emails"."""
+    return all(
+        t in _CORRECTION_WORDS or t in NUMBER_WORDS or t.replace(".", "", 1).isdigit()
+        for t in words(text)
+    )
+
+
+def _said_value(text: str) -> dict[str, Any]:
+    """The one number a sentence says, with its unit ({} for none or several)."""
+    found = parse_quantities(words(text))
+    if len(found) != 1:
+        return {}
+    number = found[0].value
+    said: dict[str, Any] = {"value": int(number) if number == int(number) else number}
+    return {**said, "unit": found[0].unit} if found[0].unit else said
+
+
 # slots that aim a turn at a device of its own
 _TARGET_WORDS = ("name", "names", "device", "room", "rooms", "all", "whole_home")
 # Words that make a bare target a repeat of the last command ("and the bedroom too",
@@ -913,17 +940,24 @@ class DialogueManager:
         the last command (still fresh) set a value of its own.
         """
         last = session.last_command
+        text = intent.text or ""
         if (
-            not (intent.name == "answer" or intent.slots.get("bare_value"))
-            or "value" not in intent.slots
-            or last is None
+            last is None
             or now - session.last_at > self.referent_timeout
             or "value" not in last.slots
             or last.name in ("increase", "decrease")  # a step again would step twice
-            or not set(words(intent.text or "")) & _TAKING_BACK
+            or not set(words(text)) & _TAKING_BACK
+            or not _only_a_correction(text)
         ):
             return None
         value: dict[str, Any] = {k: intent.slots[k] for k in ("value", "unit") if k in intent.slots}
+        if intent.name == OUT_OF_DOMAIN and not intent.slots.get("bare_value"):
+            # the words are a number and taking back alone, however the model read them
+            value = _said_value(text)
+        elif not (intent.name == "answer" or intent.slots.get("bare_value")):
+            return None
+        if "value" not in value:
+            return None
         slots = {k: v for k, v in last.slots.items() if k not in ("unit", "bare_value")}
         return replace(last, slots={**slots, **value})
 

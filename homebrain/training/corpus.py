@@ -1188,6 +1188,36 @@ def make_ood_wrapped(gen: Gen, intent: str) -> Draft:
     return Draft(chunks, OUT_OF_DOMAIN, "ood_wrapped", noise_context(rng), polite=polite)
 
 
+_NAMED_DOMAIN = re.compile(r"\{name:(\w+)\}")
+
+
+def make_borrowed(gen: Gen, intent: str) -> Draft:
+    """A development sentence's phrasing with fresh names: styles the templates lack."""
+    rng = gen.rng
+    template = rng.choice(T.borrowed()[intent])
+    named = _NAMED_DOMAIN.search(template)
+    domain = named.group(1) if named else "scene" if "{scene}" in template else "light"
+    chunks = gen.expand(template, domain, intent)
+    if intent != OUT_OF_DOMAIN:
+        context = noise_context(rng)
+    else:
+        # a remark naming a device is never heard while a question waits: there, a name is
+        # most likely the answer ("the festoon")
+        context = after_command(rng) if rng.random() < CONTEXT_NOISE else {}
+    # it has its own politeness, if any ("could you could you" is nobody's sentence)
+    return Draft(chunks, intent, "borrowed", context, polite="none")
+
+
+def borrowed_weight(intent: str) -> float:
+    """A family weight that grows with the phrasings there are, so few are not repeated."""
+    n = len(T.borrowed().get(intent, ()))
+    return min(BORROWED_OOD_WEIGHT if intent == OUT_OF_DOMAIN else BORROWED_WEIGHT, 0.01 * n)
+
+
+BORROWED_WEIGHT = 1.5  # beside about 10 for a command's other families
+BORROWED_OOD_WEIGHT = 2.0  # beside 18.5 for the other out-of-domain families
+
+
 def _make_custom(spec: CustomIntent) -> Callable[[Gen, str], Draft]:
     def make(gen: Gen, intent: str) -> Draft:
         gen.custom = spec
@@ -1209,7 +1239,7 @@ class Family:
     priority: int = 1  # lower first: it wins when two families make the same input
 
 
-def families(customs: Sequence[CustomIntent] = ()) -> list[Family]:
+def families(customs: Sequence[CustomIntent] = (), borrowed: bool = True) -> list[Family]:
     """Every family, with the intent whose share it fills and its weight within that share."""
     out: list[Family] = []
     for intent in INTENTS:
@@ -1240,6 +1270,9 @@ def families(customs: Sequence[CustomIntent] = ()) -> list[Family]:
         Family("ood_wrapped", OUT_OF_DOMAIN, 3.5, make_ood_wrapped, 3),
         Family("vision_idle", OUT_OF_DOMAIN, 0.5, make_idle_vision, 0),
     ]
+    for intent in T.borrowed() if borrowed else ():
+        if intent in INTENTS and (weight := borrowed_weight(intent)) > 0:
+            out.append(Family("borrowed", intent, weight, make_borrowed, 2))
     for spec in customs:
         out.append(Family(f"custom:{spec.name}", spec.name, 1.0, _make_custom(spec), 0))
     return out
@@ -1530,11 +1563,13 @@ def generate_corpus(
     size: int = 50_000,
     seed: int = 0,
     custom_intents: list[Any] | None = None,
+    borrowed: bool = True,
 ) -> list[Example]:
     """``size`` labelled examples (fewer only if the templates run out), the same for a seed.
 
     The home's names come from ``config`` when given; custom intents from
     ``custom_intents``, else from ``config.custom_intents`` if the config has them.
+    ``borrowed``: include the development sets' phrasings (``T.borrowed``).
     """
     if size <= 0:
         return []
@@ -1544,7 +1579,7 @@ def generate_corpus(
     rng = random.Random(seed)
     home = Home.from_config(config) if config is not None else None
     builder = _Builder(rng, Gen(rng, Pools(home)))
-    fams = families(customs)
+    fams = families(customs, borrowed)
     n_intents = len(INTENTS) - 1 + len(customs)
     ood_total = size * OOD_SHARE
     per_intent = (size - ood_total) / n_intents

@@ -81,6 +81,10 @@ class ModelRecogniser:
         names = [n for e in home.entities.values() for n in e.names]
         names += [n for r in home.rooms.values() for n in r.names]
         self.home_words = frozenset(w for n in names for w in words(n.lower()))
+        # the last sentence's words and the spans its slots came from, so tools that
+        # turn heard sentences into training phrasings see what was read, not only the
+        # intent (scripts/borrow_phrasings.py)
+        self.last_reading: tuple[list[str], list[SpanLike]] = ([], [])
 
     def recognise(
         self,
@@ -100,6 +104,7 @@ class ModelRecogniser:
         marks = self.gazetteer.marks(tokens)
         prediction = self.predictor.predict(tokens, context, dict(vision or {}), marks)
         spans: Sequence[SpanLike] = whole_values(corrected(prediction.spans, tokens), tokens)
+        self.last_reading = (tokens, list(spans))
         slots = self.filler.fill(spans, tokens)
         confidence = _family_confidence(prediction)
         predicted = _to_the_top(self.filler, prediction.intent, slots, tokens)
@@ -113,6 +118,12 @@ class ModelRecogniser:
             slots["content"] = True
             return Intent(OUT_OF_DOMAIN, slots, confidence, text)
         # ("undo" said outright is no guess, however unsure the model is of the rest)
+        if predicted == OUT_OF_DOMAIN and confidence < self.min_confidence:
+            # unsure it is nothing: a clause of it may still be a sure command
+            clause = self._surer_clause(text, site_room, dialogue, vision, prediction)
+            if clause is not None:
+                self.last_reading = ([], [])  # read in parts: no one reading of the whole
+                return clause
         if (
             predicted != OUT_OF_DOMAIN
             and confidence < self.min_confidence
@@ -120,8 +131,11 @@ class ModelRecogniser:
         ):
             clause = self._surer_clause(text, site_room, dialogue, vision, prediction)
             if clause is not None:
+                self.last_reading = ([], [])  # read in parts: no one reading of the whole
                 return clause
             slots["low_confidence"] = predicted
+            if predicted in LEVELS and _only_a_value(tokens, spans):
+                slots["bare_value"] = True  # "twenty one degrees", however unsure: for nothing
             held = held_back(tokens, spans, predicted, self.home_words)
             if held is not None:
                 # unsure what was meant, but the words hold it back anyway: say why
@@ -136,7 +150,7 @@ class ModelRecogniser:
             slots["held_back"] = NEGATED
             return Intent(OUT_OF_DOMAIN, slots, confidence, text)
         if (
-            predicted in LEVELS
+            (predicted in LEVELS or predicted == "answer")
             and context["pending_kind"] == "none"
             and _only_a_value(tokens, spans)
         ):
@@ -149,12 +163,18 @@ class ModelRecogniser:
             if list(completed) != list(spans):  # filled again only when something changed
                 spans = completed
                 slots = self.filler.fill(spans, tokens)
+                self.last_reading = (tokens, list(spans))
             complete_value(predicted, slots, spans, tokens)
             held = held_back(tokens, spans, predicted, self.home_words)
             if held is not None:
                 # "leave the punkah alone", "the beamer on as soon as the match starts"
                 slots["held_back"] = held
                 return Intent(OUT_OF_DOMAIN, slots, confidence, text)
+        if predicted == OUT_OF_DOMAIN and _aimed(Intent(predicted, slots)):
+            # sure it is no command now: the words may still say why ("in an hour")
+            held = held_back(tokens, spans, _likeliest_command(prediction), self.home_words)
+            if held is not None:
+                slots["held_back"] = held
         intent = set_reading(self.filler, predicted, slots, tokens)
         intent = relative_reading(intent, slots, tokens)
         return Intent(intent, slots, confidence, text)
@@ -191,6 +211,12 @@ class ModelRecogniser:
 _CLAUSE_BREAK = re.compile(r"[,;]")
 # a clause on its own must be a command the model is all but certain of, aimed at something
 _SURE = 0.9
+
+
+def _likeliest_command(prediction: PredictionLike) -> str:
+    """The device action the model thought likeliest, however unlikely."""
+    commands = {k: p for k, p in prediction.intent_probs.items() if k in INTENT_DOMAINS}
+    return max(commands, key=commands.__getitem__) if commands else OUT_OF_DOMAIN
 
 
 def _aimed(intent: Intent) -> bool:

@@ -1,0 +1,185 @@
+"""Turn the development sets' sentences into training templates (``borrowed.tsv``).
+
+The development sets were written blind, in many people's styles, by writers
+who never saw the templates: phrasings the templates lack. Every sentence that
+homebrain already gets exactly right (run through the evaluation's own code
+path) becomes a template in the corpus's language, labelled with the intent
+it was understood as and the spans its slots came from. The evaluation
+home's names and rooms become placeholders (``{name:light}``, ``{room}``),
+so the corpus fills them from its own pools and never learns the home; a
+sentence that still says one of the home's names elsewhere is left out.
+
+Dialogue turns and sentences said with a context are left out (their meaning
+depends on what came before). So is every template that would produce a
+sentence of the files given with ``--exclude``: the held-out set must keep
+phrasings no training template has, and the sets the tests assert must not be
+trained verbatim.
+
+    python scripts/borrow_phrasings.py --config configs/eval_home_model.yaml \\
+        --exclude tests/eval/heldout_*.yaml tests/eval/dialogues_issue4*.yaml \\
+        tests/eval/demo_*.yaml -- tests/eval/dev*_*.yaml
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from homebrain.config.loader import load_config
+from homebrain.evaluation.files import NONE, EvalFile, load_eval_files
+from homebrain.evaluation.runner import EvalSession, judge, merged_commands
+from homebrain.home import Home
+from homebrain.training import templates as T
+from homebrain.understanding.intent import OUT_OF_DOMAIN
+from homebrain.understanding.labels import INTENTS
+from homebrain.understanding.model_recogniser import ModelRecogniser
+from homebrain.understanding.spans import SpanLike
+from homebrain.understanding.tokenizer import words
+
+OUT = Path(__file__).resolve().parent.parent / "homebrain" / "training" / "borrowed.tsv"
+_SPECIAL = re.compile(r"[(){}<>|:\t]")
+_KEPT_IN_OOD = frozenset({"device", "room"})  # as the corpus's remarks keep them
+
+
+class HomeNames:
+    """The evaluation home's names as word tuples: what a template must never say."""
+
+    def __init__(self, home: Home) -> None:
+        self.devices: dict[tuple[str, ...], str] = {}
+        for entity in home.entities.values():
+            for name in entity.names:
+                self.devices[tuple(words(name.lower()))] = entity.domain
+        self.rooms = {tuple(words(n.lower())) for r in home.rooms.values() for n in r.names}
+        self.rooms |= {tuple(words(room_id.replace("_", " "))) for room_id in home.rooms}
+        self.all = set(self.devices) | self.rooms
+
+    def said_in(self, tokens: Sequence[str]) -> bool:
+        return any(
+            tuple(tokens[i : i + len(name)]) == name
+            for name in self.all
+            for i in range(len(tokens) - len(name) + 1)
+        )
+
+
+def template_of(
+    tokens: Sequence[str], spans: Iterable[SpanLike], intent: str, names: HomeNames
+) -> str | None:
+    """The sentence as a template, or None when it cannot be one without the home's names."""
+    if any(_SPECIAL.search(t) for t in tokens):
+        return None
+    by_start = {s.start: s for s in spans}
+    out: list[str] = []
+    literal: list[str] = []
+    i = 0
+    while i < len(tokens):
+        span = by_start.get(i)
+        if span is None or span.end <= i:
+            out.append(tokens[i])
+            literal.append(tokens[i])
+            i += 1
+            continue
+        said = tuple(tokens[span.start : span.end])
+        slot = span.slot_type
+        if slot == "device" and said in names.devices:
+            domain = names.devices[said]
+            out.append("{scene}" if domain == "scene" else f"{{name:{domain}}}")
+        elif slot == "room" and said in names.rooms:
+            out.append("{room}")
+        elif intent == OUT_OF_DOMAIN and slot not in _KEPT_IN_OOD:
+            out.extend(said)
+            literal.extend(said)
+        else:
+            out.append(f"<{slot}:{' '.join(said)}>")
+            literal.extend(said)
+        i = span.end
+    if names.said_in(literal) or not literal:
+        return None
+    return " ".join(out)
+
+
+def _recogniser(session: EvalSession) -> ModelRecogniser:
+    recogniser = session.pipeline.recogniser
+    if not isinstance(recogniser, ModelRecogniser):
+        raise SystemExit("the config must use the learned model and no custom intents")
+    return recogniser
+
+
+def borrow(config: Path, files: list[EvalFile]) -> tuple[dict[str, str], Counter[str]]:
+    """template -> intent, for every sentence run right; and why the others were left out."""
+    loaded = load_config(config)
+    names = HomeNames(Home.from_config(loaded.config))
+    found: dict[str, str] = {}
+    skipped: Counter[str] = Counter()
+    for eval_file in files:
+        for test in eval_file.tests:
+            if test.context or test.audio is not None:
+                skipped["said with a context or as audio"] += len(test.say) or 1
+                continue
+            for text in test.say:
+                session = EvalSession(loaded)
+                session.sink.start_turn()
+                result = session.pipeline.handle_text(text, session.context({}))
+                commanded = merged_commands(session.sink.commands)
+                if not judge(test.expect, result, commanded, list(session.sink.actions)).exact:
+                    skipped["not right yet"] += 1
+                    continue
+                tokens, spans = _recogniser(session).last_reading
+                heard = result.intent.name if result.intent is not None else None
+                # a question commands nothing and stays one; anything else expected to
+                # command nothing is out of domain, whatever rule held it back
+                none = test.expect.kind == NONE and heard != "query"
+                intent = OUT_OF_DOMAIN if none else heard
+                if intent not in INTENTS or not tokens:
+                    skipped["read in parts or no built-in intent"] += 1
+                    continue
+                template = template_of(tokens, spans, intent, names)
+                if template is None:
+                    skipped["says a home name outside a span"] += 1
+                elif found.setdefault(template, intent) != intent:
+                    skipped["same template, two intents"] += 1
+    return found, skipped
+
+
+def held_out(files: list[EvalFile]) -> list[str]:
+    said = [s for f in files for t in f.tests for s in t.say]
+    said += [turn.say for f in files for d in f.dialogues for turn in d.turns if turn.say]
+    return [" ".join(words(s)) for s in said]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--config", type=Path, required=True, help="a home using the model")
+    parser.add_argument(
+        "--exclude", type=Path, nargs="*", default=[], help="files no template may produce"
+    )
+    parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("files", type=Path, nargs="+", help="evaluation files to borrow from")
+    args = parser.parse_args(argv)
+    found, skipped = borrow(args.config, load_eval_files(args.files))
+    excluded = held_out(load_eval_files(args.exclude))
+    kept = {
+        template: intent
+        for template, intent in found.items()
+        if not any(T.template_regex(template).match(s) for s in excluded)
+    }
+    skipped["would say a sentence of an --exclude file"] = len(found) - len(kept)
+    lines = [f"{intent}\t{template}" for template, intent in sorted(kept.items(), key=_order)]
+    args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"{len(kept)} templates -> {args.out}", file=sys.stderr)
+    for why, n in skipped.most_common():
+        print(f"  left out: {n:5d}  {why}", file=sys.stderr)
+    by_intent = Counter(kept.values())
+    print("  " + ", ".join(f"{k} {v}" for k, v in by_intent.most_common()), file=sys.stderr)
+    return 0
+
+
+def _order(item: tuple[str, str]) -> tuple[str, str]:
+    return item[1], item[0]
+
+
+if __name__ == "__main__":
+    sys.exit(main())
