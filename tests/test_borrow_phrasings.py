@@ -26,8 +26,14 @@ tests:
   - say: "my nan gave us the noguchi years ago"
     expect: none
   - say: "it's lovely and warm, thanks"
-    context: {site: parlour}
+    context: {site: parlour, pointing_at: light.dragonfly}
     expect: none
+dialogues:
+  - name: a value asked for
+    context: {site: parlour}
+    turns:
+      - {say: "set the wall stat", expect: ask}
+      - {say: "twenty two please", expect: {climate.parlour: {temperature: 22}}}
 """
 
 
@@ -86,16 +92,23 @@ def test_borrow_runs_the_evaluation_path(script: ModuleType, tmp_path: Path) -> 
     found, skipped = script.borrow(CONFIG, [load_eval_file(path)])
     # a sentence understood right is borrowed, one that is not ("pladoodle") is left out,
     # and so is one said with a context
-    assert found == {
+    borrowed = {template: intent for (template, _), intent in found.items()}
+    assert borrowed == {
         "could you put the {name:light} on for me": "turn_on",
         "my nan gave us the {name:light} years ago": "out_of_domain",
+        "set the {name:climate}": borrowed["set the {name:climate}"],
+        "<value:twenty two> please": "answer",
     }
+    # a turn of a dialogue keeps the context the model heard it in
+    said_in = {template: context for template, context in found}
+    assert said_in["set the {name:climate}"] == ""
+    assert said_in["<value:twenty two> please"].startswith("pending_kind=value,pending_slot=")
     assert skipped == {"not right yet": 1, "said with a context or as audio": 1}
 
 
 def test_the_shipped_file_parses_and_has_every_command_family() -> None:
     borrowed = T.borrowed()
-    for templates in borrowed.values():
-        for template in templates:
-            T.parse(template)
+    for entries in borrowed.values():
+        for entry in entries:
+            T.parse(entry.template)
     assert {"out_of_domain", "turn_on", "turn_off", "set_brightness", "query"} <= set(borrowed)

@@ -442,7 +442,7 @@ def test_borrowed_phrasings_get_fresh_names(corpus: list[Example]) -> None:
     assert not any(ch in t for e in borrowed for t in e.tokens for ch in "{}<>|")
     named = [e for e in borrowed if e.intent != OUT_OF_DOMAIN and "B-device" in e.tags]
     assert len(named) > 0.5 * (len(borrowed) - by_intent[OUT_OF_DOMAIN])
-    regexes = [T.template_regex(t) for ts in T.borrowed().values() for t in ts]
+    regexes = [T.template_regex(b.template) for bs in T.borrowed().values() for b in bs]
     clean = [e for e in borrowed if "+asr" not in e.source][:40]
     assert clean and all(any(r.match(" ".join(e.tokens)) for r in regexes) for e in clean)
     # the same phrasing comes back with different names
@@ -459,14 +459,27 @@ def test_borrowed_file_problems_name_the_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     bad = tmp_path / "borrowed.tsv"
-    bad.write_text("turn_on\tturn on the {name:light}\nno tab here\n", encoding="utf-8")
+    good = "turn_on\tturn on the {name:light}\nanswer\t<value:fifty>\tpending_kind=value\n"
+    bad.write_text(good + "no tab here\n", encoding="utf-8")
     monkeypatch.setattr(T, "BORROWED_FILE", bad)
     T.borrowed.cache_clear()
     try:
-        with pytest.raises(T.TemplateError, match=r"borrowed\.tsv:2"):
+        with pytest.raises(T.TemplateError, match=r"borrowed\.tsv:3"):
             T.borrowed()
+        bad.write_text(good, encoding="utf-8")
+        T.borrowed.cache_clear()
+        # a dialogue turn keeps the context it was said in
+        assert T.borrowed()["answer"] == (
+            T.Borrowed("<value:fifty>", (("pending_kind", "value"),)),
+        )
+        assert T.borrowed()["turn_on"][0].context == ()
     finally:
         T.borrowed.cache_clear()
+
+
+def test_borrowed_dialogue_turns_keep_their_context(corpus: list[Example]) -> None:
+    answers = [e for e in corpus if e.source.startswith("borrowed") and e.intent == "answer"]
+    assert answers and all(e.context.get("pending_kind") in ("value", "which") for e in answers)
 
 
 def test_borrowed_phrasings_can_be_left_out(

@@ -401,8 +401,8 @@ def test_borrowed_templates_say_no_home_name() -> None:
     """The development sets' phrasings in the corpus say the home's names only as placeholders."""
     names = {" ".join(words(text)) for text in home_strings()} - {""}
     said = []
-    for templates in T.borrowed().values():
-        for template in templates:
+    for entries in T.borrowed().values():
+        for template in (b.template for b in entries):
             literal = " ".join(words(re.sub(r"\{[^}]*\}|<\w+:|>", " ", template)))
             said += [(template, n) for n in names if f" {n} " in f" {literal} "]
     assert said == []

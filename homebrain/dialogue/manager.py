@@ -950,12 +950,12 @@ class DialogueManager:
             or not _only_a_correction(text)
         ):
             return None
+        if intent.name not in ("answer", OUT_OF_DOMAIN):
+            return None
         value: dict[str, Any] = {k: intent.slots[k] for k in ("value", "unit") if k in intent.slots}
-        if intent.name == OUT_OF_DOMAIN and not intent.slots.get("bare_value"):
+        if "value" not in value:
             # the words are a number and taking back alone, however the model read them
             value = _said_value(text)
-        elif not (intent.name == "answer" or intent.slots.get("bare_value")):
-            return None
         if "value" not in value:
             return None
         slots = {k: v for k, v in last.slots.items() if k not in ("unit", "bare_value")}

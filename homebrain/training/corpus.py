@@ -1194,11 +1194,14 @@ _NAMED_DOMAIN = re.compile(r"\{name:(\w+)\}")
 def make_borrowed(gen: Gen, intent: str) -> Draft:
     """A development sentence's phrasing with fresh names: styles the templates lack."""
     rng = gen.rng
-    template = rng.choice(T.borrowed()[intent])
+    entry = rng.choice(T.borrowed()[intent])
+    template = entry.template
     named = _NAMED_DOMAIN.search(template)
     domain = named.group(1) if named else "scene" if "{scene}" in template else "light"
     chunks = gen.expand(template, domain, intent)
-    if intent != OUT_OF_DOMAIN:
+    if entry.context:
+        context = dict(entry.context)  # a turn of a dialogue: heard after what came before
+    elif intent != OUT_OF_DOMAIN:
         context = noise_context(rng)
     else:
         # a remark naming a device is never heard while a question waits: there, a name is

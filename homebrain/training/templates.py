@@ -3153,22 +3153,37 @@ CLAUSE_REMARKS: tuple[str, ...] = tuple(
 BORROWED_FILE = Path(__file__).with_name("borrowed.tsv")
 
 
+@dataclass(frozen=True)
+class Borrowed:
+    """A borrowed template and, for a dialogue turn, the context the model heard it in."""
+
+    template: str
+    context: tuple[tuple[str, str], ...] = ()
+
+
 @cache
-def borrowed() -> dict[str, tuple[str, ...]]:
+def borrowed() -> dict[str, tuple[Borrowed, ...]]:
     """intent -> templates made from development sentences homebrain already got right.
 
     Written by people who never saw the templates above, they bring styles the
-    templates lack; the evaluation home's names in them are placeholders.
+    templates lack; the evaluation home's names in them are placeholders. A line is
+    ``intent<TAB>template`` with, for a turn of a dialogue, ``<TAB>key=value,...``:
+    the dialogue context (``labels.context_vector``'s keywords) it was said in.
     """
-    by_intent: dict[str, list[str]] = {}
+    by_intent: dict[str, list[Borrowed]] = {}
     for number, line in enumerate(BORROWED_FILE.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
             continue
-        intent, sep, template = line.partition("\t")
-        if not sep or not template:
-            raise TemplateError(f"{BORROWED_FILE.name}:{number}: expected 'intent<TAB>template'")
-        by_intent.setdefault(intent, []).append(template)
-    return {intent: tuple(templates) for intent, templates in by_intent.items()}
+        intent, _, rest = line.partition("\t")
+        template, _, said_in = rest.partition("\t")
+        pairs = [p.partition("=") for p in said_in.split(",")] if said_in else []
+        if not intent or not template or "\t" in said_in or any(not sep for _, sep, _ in pairs):
+            raise TemplateError(
+                f"{BORROWED_FILE.name}:{number}: expected 'intent<TAB>template[<TAB>key=value,...]'"
+            )
+        context = tuple((k, v) for k, _, v in pairs)
+        by_intent.setdefault(intent, []).append(Borrowed(template, context))
+    return {intent: tuple(entries) for intent, entries in by_intent.items()}
 
 
 # ---------------------------------------------------------------------------
@@ -3198,8 +3213,8 @@ def all_template_phrases() -> tuple[str, ...]:
     phrases.extend(OOD_SENTENCES)
     phrases.extend(OOD_ABOUT_DEVICES)
     phrases.extend(OOD_ABOUT_SCENES)
-    for templates in borrowed().values():
-        phrases.extend(templates)
+    for entries in borrowed().values():
+        phrases.extend(b.template for b in entries)
     return tuple(dict.fromkeys(phrases))
 
 

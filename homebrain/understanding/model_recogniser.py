@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from homebrain.home import Home
@@ -52,6 +52,16 @@ class DialogueState:
         }
 
 
+@dataclass
+class Reading:
+    """One sentence as the recogniser read it: words, spans, the model's context, intent."""
+
+    tokens: list[str] = field(default_factory=list)
+    spans: list[SpanLike] = field(default_factory=list)
+    context: dict[str, str] = field(default_factory=dict)
+    intent: str = ""
+
+
 class PredictionLike(Protocol):
     intent: str
     intent_confidence: float
@@ -81,10 +91,10 @@ class ModelRecogniser:
         names = [n for e in home.entities.values() for n in e.names]
         names += [n for r in home.rooms.values() for n in r.names]
         self.home_words = frozenset(w for n in names for w in words(n.lower()))
-        # the last sentence's words and the spans its slots came from, so tools that
-        # turn heard sentences into training phrasings see what was read, not only the
-        # intent (scripts/borrow_phrasings.py)
-        self.last_reading: tuple[list[str], list[SpanLike]] = ([], [])
+        # the last sentence as it was read, so tools that turn heard sentences into
+        # training phrasings see the words, spans and context, not only the intent
+        # (scripts/borrow_phrasings.py)
+        self.last_reading = Reading()
 
     def recognise(
         self,
@@ -92,6 +102,18 @@ class ModelRecogniser:
         site_room: str | None = None,
         dialogue: DialogueState | None = None,
         vision: Mapping[str, float] | None = None,
+    ) -> Intent:
+        self.last_reading = Reading(context=(dialogue or DialogueState()).as_context())
+        intent = self._recognise(text, site_room, dialogue, vision)
+        self.last_reading.intent = intent.name
+        return intent
+
+    def _recognise(
+        self,
+        text: str,
+        site_room: str | None,
+        dialogue: DialogueState | None,
+        vision: Mapping[str, float] | None,
     ) -> Intent:
         # markup and stuttered words are not speech; the model never saw them in training
         raw = [w for w in (_latin(w) for w in words(strip_markup(text))) if w]
@@ -104,7 +126,7 @@ class ModelRecogniser:
         marks = self.gazetteer.marks(tokens)
         prediction = self.predictor.predict(tokens, context, dict(vision or {}), marks)
         spans: Sequence[SpanLike] = whole_values(corrected(prediction.spans, tokens), tokens)
-        self.last_reading = (tokens, list(spans))
+        self.last_reading.tokens, self.last_reading.spans = tokens, list(spans)
         slots = self.filler.fill(spans, tokens)
         confidence = _family_confidence(prediction)
         predicted = _to_the_top(self.filler, prediction.intent, slots, tokens)
@@ -122,7 +144,7 @@ class ModelRecogniser:
             # unsure it is nothing: a clause of it may still be a sure command
             clause = self._surer_clause(text, site_room, dialogue, vision, prediction)
             if clause is not None:
-                self.last_reading = ([], [])  # read in parts: no one reading of the whole
+                self.last_reading.tokens = []  # read in parts: no one reading of the whole
                 return clause
         if (
             predicted != OUT_OF_DOMAIN
@@ -131,7 +153,7 @@ class ModelRecogniser:
         ):
             clause = self._surer_clause(text, site_room, dialogue, vision, prediction)
             if clause is not None:
-                self.last_reading = ([], [])  # read in parts: no one reading of the whole
+                self.last_reading.tokens = []  # read in parts: no one reading of the whole
                 return clause
             slots["low_confidence"] = predicted
             if predicted in LEVELS and _only_a_value(tokens, spans):
@@ -163,7 +185,7 @@ class ModelRecogniser:
             if list(completed) != list(spans):  # filled again only when something changed
                 spans = completed
                 slots = self.filler.fill(spans, tokens)
-                self.last_reading = (tokens, list(spans))
+                self.last_reading.spans = list(spans)
             complete_value(predicted, slots, spans, tokens)
             held = held_back(tokens, spans, predicted, self.home_words)
             if held is not None:
@@ -200,7 +222,7 @@ class ModelRecogniser:
             return None
         sure = [
             heard
-            for heard in (self.recognise(p, site_room, dialogue, vision) for p in parts)
+            for heard in (self._recognise(p, site_room, dialogue, vision) for p in parts)
             if heard.name != OUT_OF_DOMAIN and heard.confidence >= _SURE and _aimed(heard)
         ]
         if len(sure) != 1 or _weight(whole, sure[0].name) < _SOME_WEIGHT:
