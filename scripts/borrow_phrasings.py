@@ -29,18 +29,10 @@ import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
 
 from homebrain.config.loader import load_config
-from homebrain.evaluation.files import (
-    NONE,
-    Dialogue,
-    EvalFile,
-    Expectation,
-    SentenceTest,
-    load_eval_files,
-)
-from homebrain.evaluation.runner import EvalSession, judge, merged_commands
+from homebrain.evaluation.files import NONE, Dialogue, EvalFile, SentenceTest, load_eval_files
+from homebrain.evaluation.runner import EvalRunner, EvalSession, TurnRecord
 from homebrain.home import Home
 from homebrain.training import templates as T
 from homebrain.understanding.intent import OUT_OF_DOMAIN
@@ -52,18 +44,6 @@ from homebrain.understanding.tokenizer import words
 OUT = Path(__file__).resolve().parent.parent / "homebrain" / "training" / "borrowed.tsv"
 _SPECIAL = re.compile(r"[(){}<>|:\t]")
 _KEPT_IN_OOD = frozenset({"device", "room"})  # as the corpus's remarks keep them
-
-
-# intents that are device actions (not answers, yes/no, questions or undo)
-_COMMANDS = frozenset(INTENTS) - {
-    "answer",
-    "affirm",
-    "deny",
-    "cancel",
-    "undo",
-    "query",
-    OUT_OF_DOMAIN,
-}
 
 
 class HomeNames:
@@ -147,7 +127,11 @@ class Borrower:
             self.skipped["said with a context or as audio"] += len(test.say) or 1
             return
         for text in test.say:
-            self.turn(EvalSession(self.loaded), text, test.context, test.expect)
+            session = EvalSession(self.loaded)
+            record = EvalRunner.run_turn(
+                session, str(test.file), test.line, test.where, text, test.context, test.expect
+            )
+            self.turn(session, record)
 
     def dialogue(self, dialogue: Dialogue) -> None:
         session = EvalSession(self.loaded)
@@ -155,33 +139,24 @@ class Borrower:
             if turn.say is None:
                 self.skipped["said with a context or as audio"] += 1
                 break  # the rest hangs on a turn that was not read
-            if not self.turn(session, turn.say, turn.context, turn.expect, turn.wait):
+            record = EvalRunner.run_turn(
+                session, str(dialogue.file), turn.line, f"dialogue {dialogue.name!r}",
+                turn.say, turn.context, turn.expect, turn.wait,
+            )  # fmt: skip
+            if not self.turn(session, record):
                 break
 
-    def turn(
-        self,
-        session: EvalSession,
-        text: str,
-        context: dict[str, Any],
-        expect: Expectation,
-        wait: float = 0.0,
-    ) -> bool:
-        """Borrow one sentence; False when it was not understood right."""
-        result = session.say(text, context, wait)
-        commanded = merged_commands(session.sink.commands)
-        if not judge(expect, result, commanded, list(session.sink.actions)).exact:
+    def turn(self, session: EvalSession, record: TurnRecord) -> bool:
+        """Borrow one sentence as the evaluation ran it; False when it was not right."""
+        if record.result is None or not record.verdict.exact:
             self.skipped["not right yet"] += 1
             return False
+        expect = record.expect
         reading = _recogniser(session).last_reading
         # a question commands nothing and stays one; anything else expected to command
         # nothing is out of domain, whatever rule held it back
         none = expect.kind == NONE and reading.intent != "query"
         intent = OUT_OF_DOMAIN if none else reading.intent
-        done = result.intent.name if result.intent is not None else ""
-        if intent in _COMMANDS and done in _COMMANDS:
-            # the dialogue made it the command the device could take ("set the wall
-            # stat" read as a volume is a temperature): that is what was meant
-            intent = done
         if intent not in INTENTS or not reading.tokens:
             self.skipped["read in parts or no built-in intent"] += 1
         elif intent == OUT_OF_DOMAIN and expect.kind != NONE:

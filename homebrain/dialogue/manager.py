@@ -942,15 +942,14 @@ class DialogueManager:
         last = session.last_command
         text = intent.text or ""
         if (
-            last is None
+            intent.name not in ("answer", OUT_OF_DOMAIN)
+            or last is None
             or now - session.last_at > self.referent_timeout
             or "value" not in last.slots
             or last.name in ("increase", "decrease")  # a step again would step twice
             or not set(words(text)) & _TAKING_BACK
             or not _only_a_correction(text)
         ):
-            return None
-        if intent.name not in ("answer", OUT_OF_DOMAIN):
             return None
         value: dict[str, Any] = {k: intent.slots[k] for k in ("value", "unit") if k in intent.slots}
         if "value" not in value:

@@ -564,7 +564,7 @@ class EvalRunner:
                 )
             ]
         return [
-            self._run_turn(self.session(), file, test.line, where, text, test.context, test.expect)
+            self.run_turn(self.session(), file, test.line, where, text, test.context, test.expect)
             for text in test.say
         ]
 
@@ -597,7 +597,7 @@ class EvalRunner:
                 turn.transcript,
             )
         assert turn.say is not None
-        return self._run_turn(
+        return self.run_turn(
             session, file, turn.line, where, turn.say, turn.context, turn.expect, turn.wait
         )
 
@@ -637,7 +637,7 @@ class EvalRunner:
         return record
 
     @staticmethod
-    def _run_turn(
+    def run_turn(
         session: EvalSession,
         file: str,
         line: int | None,

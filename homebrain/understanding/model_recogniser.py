@@ -139,24 +139,19 @@ class ModelRecogniser:
             # "play music", "play some jazz": content homebrain has no source for
             slots["content"] = True
             return Intent(OUT_OF_DOMAIN, slots, confidence, text)
-        # ("undo" said outright is no guess, however unsure the model is of the rest)
-        if predicted == OUT_OF_DOMAIN and confidence < self.min_confidence:
-            # unsure it is nothing: a clause of it may still be a sure command
+        unsure = confidence < self.min_confidence and not (
+            # "undo" said outright is no guess, however unsure the model is of the rest
+            predicted == "undo" and set(tokens) & _UNDO_WORDS
+        )
+        if unsure:
+            # unsure of the whole, even of it being nothing: a clause may still be sure
             clause = self._surer_clause(text, site_room, dialogue, vision, prediction)
             if clause is not None:
                 self.last_reading.tokens = []  # read in parts: no one reading of the whole
                 return clause
-        if (
-            predicted != OUT_OF_DOMAIN
-            and confidence < self.min_confidence
-            and not (predicted == "undo" and set(tokens) & _UNDO_WORDS)
-        ):
-            clause = self._surer_clause(text, site_room, dialogue, vision, prediction)
-            if clause is not None:
-                self.last_reading.tokens = []  # read in parts: no one reading of the whole
-                return clause
+        if unsure and predicted != OUT_OF_DOMAIN:
             slots["low_confidence"] = predicted
-            if predicted in LEVELS and _only_a_value(tokens, spans):
+            if _a_value_for_nothing(predicted, context, tokens, spans):
                 slots["bare_value"] = True  # "twenty one degrees", however unsure: for nothing
             held = held_back(tokens, spans, predicted, self.home_words)
             if held is not None:
@@ -171,11 +166,7 @@ class ModelRecogniser:
             # "leave the punkah alone" with nothing asked: a device to leave as it is
             slots["held_back"] = NEGATED
             return Intent(OUT_OF_DOMAIN, slots, confidence, text)
-        if (
-            (predicted in LEVELS or predicted == "answer")
-            and context["pending_kind"] == "none"
-            and _only_a_value(tokens, spans)
-        ):
+        if _a_value_for_nothing(predicted, context, tokens, spans):
             # "twenty one degrees" with no question asked: a value for nothing in particular
             slots["bare_value"] = True
             return Intent(OUT_OF_DOMAIN, slots, confidence, text)
@@ -291,6 +282,17 @@ def _only_a_value(tokens: Sequence[str], spans: Sequence[SpanLike]) -> bool:
 
 # words that may stand between a device's name and its level
 _NAME_TO_LEVEL = frozenset({"the", "to", "at", "on", *_BESIDE_A_VALUE})
+
+
+def _a_value_for_nothing(
+    predicted: str, context: Mapping[str, str], tokens: Sequence[str], spans: Sequence[SpanLike]
+) -> bool:
+    """A value alone, with no question asked, whether the model calls it a level or an answer."""
+    return (
+        (predicted in LEVELS or predicted == "answer")
+        and context["pending_kind"] == "none"
+        and _only_a_value(tokens, spans)
+    )
 
 
 def _name_and_level(
