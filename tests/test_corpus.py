@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -488,3 +489,42 @@ def test_borrowed_phrasings_can_be_left_out(
     """The speech language model is built without them (homebrain.speech.sentences)."""
     assert any(e.source.startswith("borrowed") for e in corpus)
     assert templated and not any(e.source.startswith("borrowed") for e in templated)
+
+
+_LABEL_WORDS = frozenset({"labelled", "called", "named", "marked"})
+
+
+def test_a_name_read_off_a_label(templated: list[Example]) -> None:
+    # "the one labelled bottle warmer": the label's words are the name, the rest is untagged
+    labelled = [e for e in templated if _LABEL_WORDS & set(e.tokens)]
+    commands = [e for e in labelled if e.intent != OUT_OF_DOMAIN]
+    assert len(commands) >= 20
+    for e in commands:
+        said = next(
+            i for i, w in enumerate(e.tokens) if w in {"labelled", "called", "named", "marked"}
+        )
+        assert e.tags[said] == "O"
+        assert e.tags[said + 1].startswith("B-")
+
+
+def test_a_reason_that_speaks_of_later_leaves_the_command_for_now(
+    templated: list[Example],
+) -> None:
+    # "the baby will want feeding soon, so switch the bottle warmer on" is for now; a
+    # condition ("when ...", "at seven ...") is what makes a command one for later
+    later = re.compile(r"\b(will (want|need|be)|'s at|is at|starts at)\b")
+    reasons = [e for e in templated if later.search(" ".join(e.tokens))]
+    assert reasons
+    assert sum(e.intent != OUT_OF_DOMAIN for e in reasons) >= 20
+    for e in reasons:
+        if e.intent != OUT_OF_DOMAIN:
+            assert not {"when", "once", "if", "until", "unless"} & set(e.tokens[:2]), e.tokens
+
+
+def test_stories_and_lessons_about_devices_command_nothing(templated: list[Example]) -> None:
+    told = [
+        e
+        for e in templated
+        if {"reached", "stage", "write"} & set(e.tokens) and e.source == "ood_about"
+    ]
+    assert told and {e.intent for e in told} == {OUT_OF_DOMAIN}

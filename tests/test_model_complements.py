@@ -199,6 +199,11 @@ def test_a_fan_or_switch_told_to_stop_goes_off() -> None:
          {"attribute": "set_volume", "name": "wireless", "factor": 2.0}),
         ("set_volume", {"name": "beamer", "value": 2}, "halve the beamer's volume", "decrease",
          {"attribute": "set_volume", "name": "beamer", "factor": 0.5}),
+        # "another quarter": a share of the way after "another" is more of the same
+        ("set_position", {"value": 25, "unit": "%", "ref": "them"}, "open them another quarter",
+         "increase", {"value": 25, "unit": "%", "ref": "them", "attribute": "set_position"}),
+        ("set_position", {"value": 25, "unit": "%", "ref": "them"}, "open them a quarter",
+         "set_position", {"value": 25, "unit": "%", "ref": "them"}),
         # a level stays a level
         ("set_brightness", {"value": 25, "unit": "%", "ref": "it"}, "dim it to 25 percent",
          "set_brightness", {"value": 25, "unit": "%", "ref": "it"}),

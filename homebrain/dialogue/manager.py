@@ -58,6 +58,7 @@ from .commands import (
     restore_fields,
     value_text,
 )
+from .other_one import the_other_one
 from .queries import QueryAnswerer, looks_plural, spoken_name
 from .responses import Responses
 
@@ -102,6 +103,8 @@ def _said_value(text: str) -> dict[str, Any]:
 
 # slots that aim a turn at a device of its own
 _TARGET_WORDS = ("name", "names", "device", "room", "rooms", "all", "whole_home")
+# what "the other one" replaces: the words that pointed, not the values
+_POINTERS = (*_TARGET_WORDS, "ref", "domain", "plural", "deixis")
 # Words that make a bare target a repeat of the last command ("and the bedroom too",
 # "same for the hallway", "what about the kitchen"); see _sounds_elliptical.
 _ELLIPSIS_FIRST = frozenset({"and", "also", "same", "now", "then", "plus", "the", "in", "for"})
@@ -430,6 +433,7 @@ class DialogueManager:
             return self._custom(session, intent, context, now)
         if intent.name == "undo":
             return self._undo(session, intent, now)
+        intent = self._the_other_one(session, intent, now)
         intent = self._with_ellipsis(session, intent, now)
         intent = self._as_last_changed(session, intent, now)
         if intent.name == "query":
@@ -932,6 +936,18 @@ class DialogueManager:
             if last.slots.get("plural") or len(last.targets) > 1:
                 merged["plural"] = True  # "same in the orangery" after the parlour's lights
         return replace(intent, slots=merged)
+
+    def _the_other_one(self, session: _Session, intent: Intent, now: float) -> Intent:
+        """ "and the other one too": the one device like the last that it was not, by name."""
+        if now - session.referents_at > self.referent_timeout or any(
+            intent.slots.get(k) for k in ("name", "names")
+        ):
+            return intent
+        other = the_other_one(self.home, session.referents, words(intent.text or ""))
+        if other is None:
+            return intent
+        slots = {k: v for k, v in intent.slots.items() if k not in _POINTERS}
+        return replace(intent, slots={**slots, "name": other.name})
 
     def _value_corrected(self, session: _Session, intent: Intent, now: float) -> Intent | None:
         """ "sorry, I meant twenty two" right after a value was set: that value instead.

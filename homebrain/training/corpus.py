@@ -589,6 +589,11 @@ class Gen:
         plural = rng.random() < 0.3
         if form == "name":
             return [(self._article(), None), *pools.name(rng, domain, avoid)]
+        if form == "labelled":
+            # a house-sitter reading the sticker: "the one labelled bottle warmer"
+            thing = rng.choice(("one", "thing", "device", "appliance", "switch", "plug", "unit"))
+            said = rng.choice(("labelled", "called", "named", "marked", "that says"))
+            return [("the", None), (f"{thing} {said}", None), *pools.name(rng, domain, avoid)]
         if form == "name_room":
             return [("the", None), *pools.name(rng, domain, avoid), *pools.in_room(rng)]
         if form == "room_name":
@@ -729,6 +734,7 @@ _TARGET_FORMS: tuple[tuple[str, float], ...] = (
     ("name_room", 6.0),
     ("room_name", 5.0),
     ("bare_here", 2.0),
+    ("labelled", 1.0),
 )
 _ANAPHOR_FORMS: tuple[tuple[str, float], ...] = (
     ("it", 30.0),

@@ -1531,6 +1531,22 @@ OOD_ABOUT_DEVICES: tuple[str, ...] = (
     "did (anyone|someone|you|the kids) (close|open|turn off|turn on|move|touch|switch off) {t}",
     "(what's|what is) a good (film|show|album|programme) to (watch|play|listen to) on {t}",
     "(my|her|his) (mum|dad|gran|friend) has {t} (just like|exactly like|similar to) (ours|this)",
+    # stories, scripts, lessons and tradespeople: the device named, nothing asked of homebrain
+    "(he|she|they|the detective|the old man) (reached for|walked over to|crossed to|went over"
+    " to) {t} and (switched|turned|flicked|pulled|threw) (it|them) (on|off|open|shut)",
+    "(he|she|they|i) (switched|turned|flicked) {t} (on|off) and (saw|noticed|realised|heard)"
+    " (that|) (something|nothing|the letter|someone|a shadow)",
+    "would you like me to (open|close|turn on|turn off|switch on|switch off|dim|draw) {t}"
+    " (so you can see|for you|while you look round|)",
+    "stage direction (she|he|they) (crosses|goes|walks|runs) to {t} and (throws|pulls|flings"
+    "|switches|turns) (it|them) (open|shut|on|off)",
+    "when you (dim|brighten|turn up|turn down|switch off|switch on) (a|the) {bare} (less|more)"
+    " (current|power|heat|light) (flows|comes out|is used|gets through)",
+    "write down that {t} (blocks|lets in|keeps out|lets through) the (light|heat|cold|sun)",
+    "(the|) (motor|wiring|switch|bulb|battery|remote|thermostat) (on|in|of) {t} (is|was)"
+    " (fine|faulty|gone|dead|fine now)",
+    "{t} (is|are|was) fine (now|), it's the (limit switch|fuse|wiring|motor|remote|bulb"
+    "|socket) that's (gone|broken|faulty|the problem)",
 )
 # Remarks about a scene by its name ("hygge is a Danish word"): naming one is not asking for it.
 OOD_ABOUT_SCENES: tuple[str, ...] = (
@@ -1731,6 +1747,19 @@ REASON_CLAUSES: tuple[str, ...] = (
     "(i|we) (don't|do not) (want|need) to (wake|disturb|bother) (anyone|the baby|the kids"
     "|the neighbours|{person})",
     "(we|i) (had|have) a (long|busy|hard|lovely|rough) (day|week|night)",
+    # a reason that speaks of later is still a reason: the command beside it is for now
+    "(the baby will|the little one will|she'll|he'll|{person} will|the kids will|they'll"
+    "|the guests will) ((want|need) (feeding|a feed|a bath|their tea|the loo)|be (fed|home"
+    "|hungry|here|up|back|down|cold|tired)) (soon|in a minute|shortly|any minute now"
+    "|before long|later|tonight)",
+    "(book club|dinner|tea|the film|the match|the party|the meeting|the quiz|supper) (is|starts)"
+    " at (six|seven|eight|nine|half past|ten)",
+    "(book club's|dinner's|tea's|the film's|the match's|the party's|supper's) at (six|seven"
+    "|eight|nine|half past|ten)",
+    "(the|) (wind's|wind is|rain's|storm's|weather's) (picking up|getting up|coming in"
+    "|on its way|turning)",
+    "(the guests|everyone|{person}|the in-laws) (will be|are) here (soon|any minute"
+    "|in a bit|shortly)",
 )
 # Words that make a reason a condition ("the guests have gone, lights off" is a command;
 # "when the guests have gone, lights off" is one for later): put before a reason clause.

@@ -476,6 +476,11 @@ def _amount_after(word: str, tokens: Sequence[str]) -> bool:
 
 def _amount_after_any(words: Sequence[str], tokens: Sequence[str]) -> bool:
     for i, token in enumerate(tokens[:-1]):
-        if token in words and parse_quantities(list(tokens[i + 1 : i + 4]), loose=True):
+        after = list(tokens[i + 1 : i + 4])
+        if token in words and (parse_quantities(after, loose=True) or _A_SHARE & set(after[:2])):
             return True
     return False
+
+
+# "another quarter", "a further third": a share of the way is an amount too
+_A_SHARE = frozenset({"quarter", "third", "fifth", "tenth"})

@@ -30,6 +30,7 @@ from homebrain.understanding.holdback import NEGATED, held_back
 from homebrain.understanding.intent import OUT_OF_DOMAIN, Intent
 from homebrain.understanding.normalize import strip_markup
 from homebrain.understanding.resolve import INTENT_DOMAINS, VALUE_INTENTS
+from homebrain.understanding.sound_alikes import mended
 from homebrain.understanding.spans import SlotFiller, SpanLike
 from homebrain.understanding.tokenizer import words
 
@@ -117,7 +118,7 @@ class ModelRecogniser:
     ) -> Intent:
         # markup and stuttered words are not speech; the model never saw them in training
         raw = [w for w in (_latin(w) for w in words(strip_markup(text))) if w]
-        tokens = [w for i, w in enumerate(raw) if i == 0 or w != raw[i - 1]]
+        tokens = mended([w for i, w in enumerate(raw) if i == 0 or w != raw[i - 1]])
         context = (dialogue or DialogueState()).as_context()
         readable = any(ch.isalnum() for w in tokens for ch in w)
         if not readable and not vision and context == DialogueState().as_context():

@@ -15,6 +15,7 @@ from homebrain.home import Entity, Home
 from homebrain.understanding import vocabulary as V
 from homebrain.understanding.intent import Intent
 from homebrain.understanding.normalize import clean
+from homebrain.understanding.tokenizer import words
 
 # Problems a resolution can report instead of targets.
 AMBIGUOUS = "ambiguous"  # several candidates, one was meant: ask which
@@ -175,6 +176,11 @@ class Resolver:
         elif pointed is not None:
             found = pointed
         elif slots.get("ref") and not slots.get("domain") and not rooms:
+            found = self._by_reference(allowed, pointing_at, referents)
+        elif _both_of_them(intent, rooms) and any(
+            r in self.home.entities and self.home.entities[r].domain in allowed for r in referents
+        ):
+            # "bit less on both of them" right after two lamps: those two, not every device
             found = self._by_reference(allowed, pointing_at, referents)
         elif _unaimed_change(intent, rooms) and any(
             r in self.home.entities and self.home.entities[r].domain in allowed for r in referents
@@ -373,6 +379,17 @@ class Resolver:
 _DEMONSTRATIVES = frozenset({"that", "this", "those", "these"})
 
 _HERE = frozenset({"here", "in here", "out here", "up here", "down here", "this room"})
+
+
+def _both_of_them(intent: Intent, rooms: list[str]) -> bool:
+    """ "both", "all of them": a scope said of things talked about, not "all off"."""
+    slots = intent.slots
+    if not slots.get("all") or rooms or slots.get("device") or slots.get("whole_home"):
+        return False
+    return bool(set(words(intent.text or "")) & _THOSE_TALKED_ABOUT)
+
+
+_THOSE_TALKED_ABOUT = frozenset({"both", "them", "those", "these"})
 
 
 def _unaimed_change(intent: Intent, rooms: list[str]) -> bool:

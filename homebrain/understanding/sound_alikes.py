@@ -1,0 +1,35 @@
+"""Sound-alikes an ASR writes beside a number, put back before anything reads them.
+
+"turn the wireless up too forty" is "up to forty" and "too degrees warmer" is "two
+degrees": the model was trained with such damage and reads the intent well, but the
+rules after it read "up to" and amounts word by word, so the words are mended first.
+Only where the next word leaves no doubt: a number after "too" or "buy", a unit after
+"too" or "to".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from homebrain.understanding.numbers import TEENS, TENS, UNITS
+
+_NUMBERS = frozenset([*UNITS, *TEENS, *TENS]) - {"a", "zero", "oh", "o"}
+# units a count of two goes before ("two degrees"); never a place something is set "to"
+_COUNTED = frozenset({"degrees", "degree", "percent", "notches", "notch", "steps", "clicks"})
+# the word heard -> the word meant, when a number follows
+_BEFORE_A_NUMBER = {"too": "to", "buy": "by", "bye": "by"}
+
+
+def _number(word: str) -> bool:
+    return word in _NUMBERS or word.replace(".", "", 1).isdigit()
+
+
+def mended(tokens: Sequence[str]) -> list[str]:
+    out = list(tokens)
+    for i, word in enumerate(out[:-1]):
+        after = out[i + 1]
+        if word in ("too", "to") and after in _COUNTED:
+            out[i] = "two"
+        elif word in _BEFORE_A_NUMBER and _number(after):
+            out[i] = _BEFORE_A_NUMBER[word]
+    return out
