@@ -108,6 +108,11 @@ def test_a_place_the_home_has_is_no_place_elsewhere() -> None:
         ("put the radiogram on at eight for the shipping forecast", "turn_on", LATER),
         ("open the drapes at seven", "open", LATER),
         ("keep the heating at eighteen", "set_temperature", None),  # a level, not an hour
+        # no one sets seven degrees: "at seven" with a temperature is the hour too
+        ("put the heating on at seven", "set_temperature", LATER),
+        ("set the heating to twenty at six", "set_temperature", LATER),
+        ("keep the heating at 10 degrees", "set_temperature", None),
+        ("set the lamp at seven", "set_brightness", None),  # a level: seven percent
         ("turn the fan on at ten percent", "turn_on", None),
         ("put the radiogram on", "turn_on", None),
     ],

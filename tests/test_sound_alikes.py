@@ -28,6 +28,15 @@ from homebrain.understanding.sound_alikes import mended
         ("a to percent change", "a two percent change"),
         ("open the sail buy twenty percent", "open the sail by twenty percent"),
         ("down bye 5", "down by 5"),
+        # typed: "2" for "to" and "too", "lite" for "light"
+        ("set juniper's radiator 2 twenty two", "set juniper's radiator to twenty two"),
+        ("turn the radiogram up 2 45", "turn the radiogram up to 45"),
+        ("palm leaf fan 2 medium", "palm leaf fan to medium"),
+        ("its 2 bright", "its too bright"),
+        ("drinks trolley lite on", "drinks trolley light on"),
+        ("all the lites off", "all the lights off"),
+        ("turn it up 2 degrees", "turn it up 2 degrees"),
+        ("turn it up 2", "turn it up 2"),
         # nothing after it that leaves no doubt: left as heard
         ("the bedroom too", "the bedroom too"),
         ("too bright", "too bright"),

@@ -136,6 +136,8 @@ _SWITCHING = frozenset(
     {"turn_on", "turn_off", "open", "close", "stop", "lock", "unlock", "play", "pause",
      "activate_scene"}
 )  # fmt: skip
+# what "at seven" said with is an hour: a switch, or a temperature (no one sets seven degrees)
+_AT_AN_HOUR = _SWITCHING | {"set_temperature"}
 
 
 def held_back(
@@ -177,7 +179,8 @@ def held_back(
             return NEGATED
     if _later(tokens) or _on_condition(tokens) or _before_someone(tokens):
         return LATER
-    if intent in _SWITCHING and _at_an_hour(tokens):
+    if intent in _AT_AN_HOUR and _at_an_hour(tokens):
+        # "put the heating on at seven": an hour, never seven degrees
         return LATER
     return None
 
