@@ -36,6 +36,7 @@ CASES = [
     ("on Saturday open the sun sail first thing", {"sun sail": "device"}, LATER),
     ("put the radiogram on at 8 pm", {"radiogram": "device"}, LATER),
     ("open the drapes tomorrow morning", {"drapes": "device"}, LATER),
+    ("we'll switch the aga off the night before", {"aga": "device"}, LATER),
     ("when the film finishes, switch off the big screen", {"big screen": "device"}, LATER),
     ("switch off the big screen when the film's over", {"big screen": "device"}, LATER),
     ("if it gets chilly bump up the wall stat", {"wall stat": "device"}, LATER),

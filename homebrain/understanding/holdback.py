@@ -128,6 +128,7 @@ _LATER_PHRASES: tuple[tuple[str, ...], ...] = tuple(
         "at sunset", "at sunrise", "at dawn", "at dusk", "at midnight", "at noon",
         "tomorrow morning", "tomorrow night", "tomorrow evening", "tomorrow at", "later on",
         "later tonight", "at the weekend", "this weekend", "next week",
+        "the night before", "the day before", "the morning before",
     )
 )  # fmt: skip
 _TARGET_SLOTS = frozenset({"device", "anaphor", "deixis"})

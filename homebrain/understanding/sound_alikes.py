@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from homebrain.understanding import vocabulary as V
 from homebrain.understanding.numbers import TEENS, TENS, UNITS
 
 _NUMBERS = frozenset([*UNITS, *TEENS, *TENS]) - {"a", "zero", "oh", "o"}
@@ -23,6 +24,8 @@ _BEFORE_A_NUMBER = {"too": "to", "buy": "by", "bye": "by", "2": "to"}
 _LEVEL_WORDS = frozenset({"half", "medium", "low", "high", "max", "full", "quarter", "min"})
 # how a thing feels that "2" goes before as "too" ("its 2 bright")
 _TOO_MUCH = frozenset({"bright", "dark", "loud", "quiet", "hot", "cold", "warm", "noisy", "dim"})
+# "turn the noguchi 2 blue" (but "its 2 warm" is too warm)
+_COLOURS = frozenset(name.split()[0] for name in V.COLORS) - _TOO_MUCH
 # spelt as typed -> the word
 _TYPED = {"lite": "light", "lites": "lights"}
 
@@ -39,7 +42,7 @@ def mended(tokens: Sequence[str]) -> list[str]:
             out[i] = "two"
         elif word in _BEFORE_A_NUMBER and _number(after):
             out[i] = _BEFORE_A_NUMBER[word]
-        elif word == "2" and after in _LEVEL_WORDS:
+        elif word == "2" and (after in _LEVEL_WORDS or after in _COLOURS):
             out[i] = "to"
         elif word == "2" and after in _TOO_MUCH:
             out[i] = "too"
