@@ -488,6 +488,12 @@ class DialogueManager:
                 )
             key = "not_sure" if intent.name == "affirm" else "cancelled"
             return Decision(intent, [], self._say(key), ANSWER)
+        if intent.name == OUT_OF_DOMAIN and _picks_one(pending, intent):
+            # "the last one you mentioned" while "which one?" waits: an answer, however
+            # unsure the model was of the words around the ordinal
+            return self._which(
+                session, pending, replace(intent, name="answer"), context, site_room, now
+            )
         if intent.name in ("affirm", OUT_OF_DOMAIN):
             return self._retry(session, pending, intent, now)
         if pending.kind == VALUE:
@@ -1170,6 +1176,11 @@ def _ambient_it(intent: Intent) -> bool:
         "°C",
         "°F",
     )
+
+
+def _picks_one(pending: _Pending, intent: Intent) -> bool:
+    """An ordinal said while "which one?" waits, with candidates to count."""
+    return pending.kind == WHICH and bool(pending.candidates) and "ordinal" in intent.slots
 
 
 def _is_command(intent: Intent) -> bool:
