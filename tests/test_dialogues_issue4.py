@@ -79,6 +79,18 @@ MAX_SHARED_WORDS = 4  # "brighter", "switch it on please": follow-ups any corpus
 MAX_SHARED_SHARE = 0.10  # as test_heldout: at least 90% of the phrasing is new
 
 
+def phrasing_words(sentence: str) -> list[str]:
+    """The words of ``sentence`` besides the demo home's names, which the name pools share
+    ("same for the reading lamp" is three words of phrasing and a name)."""
+    said = " ".join(words(sentence))
+    names = sorted(
+        (n.lower() for e in demo_home().entities.values() for n in e.names), key=len, reverse=True
+    )
+    for name in names:
+        said = re.sub(rf"\b{re.escape(name)}\b", " ", said)
+    return said.split()
+
+
 @cache
 def shipped_corpus() -> frozenset[tuple[str, ...]]:
     """What the shipped model learned from: `homebrain train --config configs/demo.yaml
@@ -135,7 +147,7 @@ def test_turns_are_not_taken_from_the_training_corpus(path: Path) -> None:
     for name, known in (("training", corpus()), ("shipped model's", shipped_corpus())):
         overlap = sorted(s for s in said if tuple(words(s)) in known)
         if name == "training":  # with the demo's own names plain requests can coincide
-            long = [s for s in overlap if len(words(s)) > MAX_SHARED_WORDS]
+            long = [s for s in overlap if len(phrasing_words(s)) > MAX_SHARED_WORDS]
             assert long == [], f"whole requests verbatim in the {name} corpus: {long}"
         assert len(overlap) <= MAX_SHARED_SHARE * len(said), (
             f"{len(overlap)} of {len(said)} turns verbatim in the {name} corpus: {overlap}"
