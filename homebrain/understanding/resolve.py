@@ -177,16 +177,12 @@ class Resolver:
             found = pointed
         elif slots.get("ref") and not slots.get("domain") and not rooms:
             found = self._by_reference(allowed, pointing_at, referents)
-        elif _both_of_them(intent, rooms) and any(
-            r in self.home.entities and self.home.entities[r].domain in allowed for r in referents
-        ):
-            # "bit less on both of them" right after two lamps: those two, not every device
-            found = self._by_reference(allowed, pointing_at, referents)
-        elif _unaimed_change(intent, rooms) and any(
+        elif (_both_of_them(intent, rooms) or _unaimed_change(intent, rooms)) and any(
             r in self.home.entities and self.home.entities[r].domain in allowed for r in referents
         ):
             # "a bit brighter" right after "turn on the lamp": still the lamp (but "a touch
-            # warmer" after it is the room's heating)
+            # warmer" after it is the room's heating); "bit less on both of them" right after
+            # two lamps: those two, not every device
             found = self._by_reference(allowed, pointing_at, referents)
         else:
             found = self._by_words(intent, rooms, group, allowed, site_room)
