@@ -9,15 +9,17 @@ import pytest
 from conftest import ROOT
 
 from homebrain.cli.main import main
+from homebrain.training.train import TrainResult
 from homebrain.understanding.model_runtime import load_model
 
 
 def test_train_writes_bundle_and_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    out, report = tmp_path / "model", tmp_path / "report"
+    out, report, weights = tmp_path / "model", tmp_path / "report", tmp_path / "w" / "m.pt"
     code = main(
         [
             "train", "--config", str(ROOT / "configs" / "demo.yaml"), "--out", str(out),
             "--report", str(report), "--size", "2500", "--epochs", "6", "--seed", "3", "--json",
+            "--checkpoint", str(weights),
         ]
     )  # fmt: skip
     # (6 epochs: after 4 some intents are near ties that int8 rounding may flip, and the
@@ -31,6 +33,8 @@ def test_train_writes_bundle_and_report(tmp_path: Path, capsys: pytest.CaptureFi
     assert "| out_of_domain |" in (report / "report.md").read_text()
     model = load_model(out)  # the device runtime reads what training wrote
     assert "affirm" in model.intents and model.predict("turn on the kitchen light").intent
+    # the PyTorch weights, to export the same model again later
+    assert list(TrainResult.load(weights).intents) == list(model.intents)
 
 
 def test_train_reports_a_bad_config(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -31,6 +31,7 @@ def run_train(
     epochs: int = 30,
     members: int = 1,
     builtin_only: bool = False,
+    checkpoint: Path | None = None,
     as_json: bool = False,
 ) -> int:
     console = Console(stderr=True)
@@ -90,6 +91,10 @@ def run_train(
         )
     result = combine(results)
     console.print(result.summary())
+    if checkpoint is not None:
+        checkpoint.parent.mkdir(parents=True, exist_ok=True)
+        result.save(checkpoint)
+        console.print(f"PyTorch weights saved to {checkpoint}")
     try:
         exported = export_bundle(result, out, val_set[:3000])
     except ParityError as exc:

@@ -2,8 +2,10 @@
 
 Steps (``export_bundle``):
 
-1. litert-torch converts ``ExportWrapper(model)`` (batch 1, ``max_len`` tokens)
-   to a float .tflite; it is checked against PyTorch (should agree exactly).
+1. litert-torch converts ``ExportWrapper(FusedNetwork(model))`` (batch 1,
+   ``max_len`` tokens; the fused form computes the same probabilities with
+   the members and GRU directions batched, see homebrain.training.fused) to a
+   float .tflite; it is checked against PyTorch (should agree exactly).
 2. ai_edge_quantizer quantises its weights to int8 with a recipe
    (``weight_only_wi8_afp32`` by default: int8 weights, float maths, the
    closest to PyTorch; ``dynamic_wi8_afp32`` also works).
@@ -35,6 +37,7 @@ import numpy as np
 import torch
 
 from homebrain.training.examples import Example
+from homebrain.training.fused import FusedNetwork, can_fuse
 from homebrain.training.model import ExportWrapper, Network, build_network
 from homebrain.training.train import EncodedSet, TrainResult, encode_examples, predict_arrays
 from homebrain.understanding import labels
@@ -135,13 +138,18 @@ def sample_inputs(max_len: int, features: int) -> dict[str, torch.Tensor]:
     }
 
 
-def convert_float(model: Network, *, quiet: bool = True) -> bytes:
-    """The float .tflite of ``ExportWrapper(model)`` (CPU copy; the model is left as it was)."""
+def convert_float(model: Network, *, quiet: bool = True, fused: bool = True) -> bytes:
+    """The float .tflite of ``ExportWrapper(model)`` (CPU copy; the model is left as it was).
+
+    ``fused`` converts the equivalent ``FusedNetwork`` instead (members and GRU
+    directions batched: a fraction of the ops, see homebrain.training.fused).
+    """
     import litert_torch
 
     cpu = build_network(model.config())
     cpu.load_state_dict({k: v.detach().cpu() for k, v in model.state_dict().items()})
-    wrapper = ExportWrapper(cpu).eval()
+    cpu.eval()
+    wrapper = ExportWrapper(FusedNetwork(cpu) if fused and can_fuse(cpu) else cpu).eval()
     sample = sample_inputs(cpu.max_len, cpu.features)
     sample["token_ids"][0, :3] = 1  # a few real words, so no branch is traced as dead
     with _quiet_litert(quiet), torch.no_grad(), warnings.catch_warnings():

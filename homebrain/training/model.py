@@ -23,7 +23,7 @@ the softmaxes and the confidence output so the device does no maths of its own.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 import torch
 from torch import nn
@@ -223,6 +223,14 @@ def build_network(config: Mapping[str, Any]) -> Network:
 OUTPUT_NAMES = ("intent_probs", "tag_probs", "confidence")
 
 
+class Probabilities(Protocol):
+    """What ExportWrapper needs of a network (the training networks and the fused form)."""
+
+    def probabilities(
+        self, token_ids: torch.Tensor, context: torch.Tensor, vision: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]: ...
+
+
 class ExportWrapper(nn.Module):
     """What the device runs: probabilities and a confidence instead of logits.
 
@@ -231,7 +239,7 @@ class ExportWrapper(nn.Module):
     (the top intent probability).
     """
 
-    def __init__(self, model: Network) -> None:
+    def __init__(self, model: Probabilities) -> None:
         super().__init__()
         self.model = model
 
