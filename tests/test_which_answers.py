@@ -50,3 +50,52 @@ def test_a_remark_with_no_ordinal_still_gets_asked_again() -> None:
     dm.handle("turn on the light", TurnContext(site="parlour"))
     again = dm.handle("what a lovely evening it is", TurnContext(site="parlour"))
     assert again.commands == []
+
+
+def _asked_in_orangery() -> DialogueManager:
+    dm = DialogueManager(home(), lambda _id: {}, Responses({}), matcher=recogniser())
+    ask = dm.handle("turn on the light", TurnContext(site="orangery"))
+    assert ask.outcome == ASK and dm.pending("orangery")["candidates"] == [
+        "light.noguchi",
+        "light.festoon",
+    ]
+    return dm
+
+
+@pytest.mark.parametrize(
+    ("pointing_at", "expected"),
+    [("light.festoon", "light.festoon"), ("light.noguchi", "light.noguchi")],
+)
+def test_this_one_while_pointing_at_an_option_answers_which(
+    pointing_at: str, expected: str
+) -> None:
+    dm = _asked_in_orangery()
+    done = dm.handle("this one", TurnContext(site="orangery", pointing_at=pointing_at))
+    assert done.outcome == ACTION
+    assert [c.entity_id for c in done.commands] == [expected]
+
+
+def test_pointing_at_something_not_offered_answers_nothing() -> None:
+    dm = _asked_in_orangery()
+    again = dm.handle("this one", TurnContext(site="orangery", pointing_at="light.dragonfly"))
+    assert again.commands == [] and again.outcome == ASK
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [("lantern", "light.noguchi"), ("oh the paper one please", "light.noguchi"),
+     ("bistro", "light.festoon")],
+)  # fmt: skip
+def test_a_word_of_one_options_name_answers_which(answer: str, expected: str) -> None:
+    dm = _asked_in_orangery()
+    done = dm.handle(answer, TurnContext(site="orangery"))
+    assert done.outcome == ACTION
+    assert [c.entity_id for c in done.commands] == [expected]
+
+
+def test_a_remark_that_says_an_options_word_is_not_an_answer() -> None:
+    dm = _asked_in_orangery()
+    again = dm.handle(
+        "my nan had a paper lantern like that in the seventies", TurnContext(site="orangery")
+    )
+    assert again.commands == []

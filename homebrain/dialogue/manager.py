@@ -61,6 +61,7 @@ from .commands import (
 from .other_one import the_other_one
 from .queries import QueryAnswerer, looks_plural, spoken_name
 from .responses import Responses
+from .target_correction import corrects_target
 
 # Kinds of pending question.
 VALUE = "value"
@@ -143,6 +144,12 @@ _NOT_A_YES = frozenset(
 _THUMBS_UP = 0.5  # the vision stage's gesture_thumbs_up score that counts as a yes
 # Words of a name that tell nothing apart in an answer to "which one?".
 _PLAIN_WORDS = frozenset({"the", "a", "an", "one", "ones", "of", "in", "on", "my", "that"})
+# Words an answer to "which one?" may say besides a name: "oh the lantern please"
+_ANSWER_FILLER = frozenset(
+    {"please", "yes", "yeah", "ok", "okay", "oh", "um", "uh", "er", "erm", "just", "its", "it"}
+)
+# Words that point: "this one", "that", "the one over there"
+_POINTING_WORDS = frozenset({"this", "that", "these", "those", "here", "there"})
 
 # The value a pending question waits for, in labels.PENDING_SLOTS' words.
 _PENDING_SLOT = {
@@ -413,6 +420,9 @@ class DialogueManager:
         again = self._value_corrected(session, intent, now)
         if again is not None:
             return self._with_targets(session, again, again.targets, now)
+        instead = self._target_corrected(session, intent, context, site_room, now)
+        if instead is not None:
+            return instead
         if intent.name == OUT_OF_DOMAIN:
             held = intent.slots.get("held_back")
             if held in (NEGATED, LATER):
@@ -488,9 +498,11 @@ class DialogueManager:
                 )
             key = "not_sure" if intent.name == "affirm" else "cancelled"
             return Decision(intent, [], self._say(key), ANSWER)
-        if intent.name == OUT_OF_DOMAIN and _picks_one(pending, intent):
-            # "the last one you mentioned" while "which one?" waits: an answer, however
-            # unsure the model was of the words around the ordinal
+        if intent.name == OUT_OF_DOMAIN and (
+            _picks_one(pending, intent) or self._names_one_option(pending, intent.text)
+        ):
+            # "the last one you mentioned", "lantern" while "which one?" waits: an answer,
+            # however unsure the model was of the words around the ordinal or the name
             return self._which(
                 session, pending, replace(intent, name="answer"), context, site_room, now
             )
@@ -540,6 +552,8 @@ class DialogueManager:
         if "ordinal" in slots:
             index = _index(len(candidates), slots["ordinal"])
             picked = [candidates[index]] if index is not None else []
+        elif context.pointing_at in candidates and not named_target and _points(answer):
+            picked = [context.pointing_at]  # "this one", pointing at one of the options
         else:
             picked = self._narrow(candidates, slots)
             if not named_target and not group:
@@ -610,6 +624,18 @@ class DialogueManager:
             if said & (mine - set().union(*(v for o, v in own.items() if o != c)))
         ]
         return hits if len(hits) == 1 else []
+
+    def _names_one_option(self, pending: _Pending, text: str | None) -> bool:
+        """ "Lantern", "the stained glass one": only words of one option's names (and words
+        that say nothing), however the recogniser read them."""
+        if pending.kind != WHICH or not pending.candidates:
+            return False
+        picked = self._told_apart(pending.candidates, text or "")
+        if len(picked) != 1:
+            return False
+        own = {w for name in self.home.entities[picked[0]].names for w in words(name)}
+        said = set(words(text or "")) - _PLAIN_WORDS - set(V.DEVICE_WORDS) - _ANSWER_FILLER
+        return said <= own
 
     def _retry(self, session: _Session, pending: _Pending, intent: Intent, now: float) -> Decision:
         """Ask once more; a second miss gives up."""
@@ -982,6 +1008,63 @@ class DialogueManager:
         slots = {k: v for k, v in last.slots.items() if k not in ("unit", "bare_value")}
         return replace(last, slots={**slots, **value})
 
+    def _target_corrected(
+        self,
+        session: _Session,
+        intent: Intent,
+        context: TurnContext,
+        site_room: str | None,
+        now: float,
+    ) -> Decision | None:
+        """ "No, the mezzanine" right after a command: put its device back, do it to that one.
+
+        None unless the words take back (target_correction), the last command is
+        fresh with its undo record, the turn names one other device for it (or
+        "the other one"), and no sensitive device is on either side.
+        """
+        last, record = session.last_command, session.undo
+        tokens = words(intent.text or "")
+        if (
+            last is None
+            or record is None
+            or record.unknown
+            or now - session.last_at > self.referent_timeout
+            or intent.name in ("query", "undo", *self.custom)
+            or not corrects_target(tokens)
+        ):
+            return None
+        said = {k: intent.slots[k] for k in (*_TARGET_SLOTS, "plural") if intent.slots.get(k)}
+        other = the_other_one(self.home, last.targets, tokens, correcting=True)
+        if other is not None:
+            said = {"name": other.name}
+        if not said:
+            return None
+        # the meant device replaces everything that aimed the last command
+        slots = {**{k: v for k, v in last.slots.items() if k not in _POINTERS}, **said}
+        if "name" not in said and "device" not in said and "domain" not in said:
+            domains = {t.split(".", 1)[0] for t in last.targets}
+            if len(domains) == 1:  # "I meant the mezzanine": the same kind of device there
+                domain = next(iter(domains))
+                slots = {**slots, "device": _DOMAIN_WORD.get(domain, domain), "domain": domain}
+        slots = _merged(slots, intent.slots, _VALUE_SLOTS)  # "no, the festoon, at fifty"
+        meant = replace(last, slots=slots, targets=[], text=intent.text)
+        found = self.resolver.resolve(meant, site_room, context.pointing_at, [])
+        involved = [*last.targets, *found.targets]
+        if (
+            not found.ok
+            or set(found.targets) & set(last.targets)
+            or any(self.home.entities[t].sensitive for t in involved if t in self.home.entities)
+        ):
+            return None
+        restore = [c for c in record.commands if c.entity_id in self.home.entities]
+        decision = self._with_targets(session, meant, found.targets, now)
+        if decision.outcome != ACTION:
+            return decision
+        names = join_names([spoken_name(self.home.entities[c.entity_id]) for c in restore])
+        back = self._say("put_back" if len(restore) == 1 else "put_back_many", name=names)
+        commands = [*restore, *decision.commands]
+        return replace(decision, commands=commands, response=f"{back} {decision.response}")
+
     def _as_last_changed(self, session: _Session, intent: Intent, now: float) -> Intent:
         """ "a touch warmer" right after the paper lantern's white was set: the white again.
 
@@ -1181,6 +1264,11 @@ def _ambient_it(intent: Intent) -> bool:
 def _picks_one(pending: _Pending, intent: Intent) -> bool:
     """An ordinal said while "which one?" waits, with candidates to count."""
     return pending.kind == WHICH and bool(pending.candidates) and "ordinal" in intent.slots
+
+
+def _points(answer: Intent) -> bool:
+    """ "This one", "that": an answer that points rather than names."""
+    return bool(answer.slots.get("ref")) or bool(set(words(answer.text or "")) & _POINTING_WORDS)
 
 
 def _is_command(intent: Intent) -> bool:

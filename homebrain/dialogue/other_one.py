@@ -4,8 +4,9 @@ People name a second device by what it is not: the heater they did not just
 change. It is only read so where exactly one device fits: of the same kind as
 the ones just talked about (or the kind said, "the other fan"), not one of them,
 in the same room when that room has another, otherwise in the whole home.
-Anything else, and a correction ("no, I meant the other lamp"), is left to the
-resolver, which asks.
+Anything else is left to the resolver, which asks; a correction ("no, I meant
+the other lamp") is read by target_correction, which asks this module with
+``correcting``.
 """
 
 from __future__ import annotations
@@ -18,9 +19,13 @@ from homebrain.understanding import vocabulary as V
 _ONE_WORDS = frozenset({"one", "ones"})
 
 
-def the_other_one(home: Home, referents: Sequence[str], tokens: Sequence[str]) -> Entity | None:
+def the_other_one(
+    home: Home, referents: Sequence[str], tokens: Sequence[str], *, correcting: bool = False
+) -> Entity | None:
+    """``correcting``: the caller reads the turn as taking the last command back (see
+    target_correction), so words that take back do not rule the other one out."""
     said = _kind_after_the_other(tokens)
-    if said is None or not referents or _takes_back(tokens):
+    if said is None or not referents or (_takes_back(tokens) and not correcting):
         return None
     domains = {r.split(".", 1)[0] for r in referents}
     if said in _ONE_WORDS:

@@ -70,6 +70,9 @@ DEFAULTS: dict[str, str] = {
     # undo ("put it back"): the last command's targets as the mirror had them before it
     "undone": "Done, the {name} is back as it was.",
     "undone_many": "Done, the {name} are back as they were.",
+    # a correction ("no, I meant the mezzanine"): the wrong device back, then the done_* line
+    "put_back": "Sorry, the {name} is back as it was.",
+    "put_back_many": "Sorry, the {name} are back as they were.",
     "nothing_to_undo": "There's nothing to undo.",
     "cannot_undo": "Sorry, I can't put the {name} back: I don't know how it was before.",
     # queries, answered from the devices' mirrored state; {name} of several reads

@@ -14,6 +14,7 @@ they move only on what the model itself heard.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -401,6 +402,13 @@ def relative_reading(intent: str, slots: dict[str, Any], tokens: Sequence[str]) 
     elif intent in ("increase", "decrease") and not any(slots.get(k) for k in _ALREADY_AIMED):
         # "it's chilly, warm it up a bit": what is felt says what to change
         _attribute_from_words(slots, tokens)
+    way = _warmer_white(tokens)
+    if way is not None and intent in _WHITE_READINGS and "color_temp" not in slots:
+        # "a warmer white", "give that a cooler tone": the white of a light, however the model
+        # heard "white" (a colour) or "warmer" (the heating)
+        slots.pop("color", None)
+        slots["attribute"] = "set_color_temp"
+        return way
     if intent in ("increase", "decrease") and slots.get("attribute") in _WARMTH:
         # "a little cooler, more like daylight": the warmth word says which way, not "more"
         warmer, cooler = bool(said & _WARMER), bool(said & _COOLER)
@@ -413,6 +421,18 @@ _WARMTH = frozenset({"set_temperature", "set_color_temp"})
 _SCALINGS = {"double": 2.0, "halve": 0.5, "treble": 3.0, "triple": 3.0}
 _WARMER = frozenset({"warmer", "hotter", "cosier", "cozier", "yellower"})
 _COOLER = frozenset({"cooler", "colder", "whiter", "bluer", "crisper"})
+
+
+# "warmer" right before one of these is a light's white, not the heating
+_WHITE_WORDS = frozenset({"white", "whites", "tone", "tones", "colour", "color", "glow", "hue"})
+_WHITE_READINGS = frozenset({"increase", "decrease", "set_color", "set_color_temp", "turn_on"})
+
+
+def _warmer_white(tokens: Sequence[str]) -> str | None:
+    for word, after in itertools.pairwise(tokens):
+        if after in _WHITE_WORDS and word in _WARMER | _COOLER:
+            return "increase" if word in _WARMER else "decrease"
+    return None
 
 
 _NAMED = ("name", "names", "device")
