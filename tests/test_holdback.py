@@ -23,6 +23,10 @@ CASES = [
     ("nobody touch the wall stat", {"wall stat": "device"}, NEGATED),
     ("hold off on the heating for now", {"heating": "device"}, NEGATED),
     ("I'm wondering whether to switch the heating to auto", {"heating": "device"}, NEGATED),
+    ("I wonder if I should turn the aga off", {"aga": "device"}, NEGATED),
+    # wondering aloud whether *you* would: a request, however hedged
+    ("I wonder if you could turn the aga off", {"aga": "device"}, None),
+    ("I was wondering whether you'd open the drapes", {"drapes": "device"}, None),
     ("should I open the drapes", {"drapes": "device"}, NEGATED),
     ("don't turn it off", {"it": "anaphor"}, NEGATED),
     ("there's no need to turn the radiogram down", {"radiogram": "device"}, NEGATED),

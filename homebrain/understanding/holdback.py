@@ -47,6 +47,11 @@ _BEFORE: tuple[tuple[str, ...], ...] = tuple(
 )  # fmt: skip
 # "I wouldn't mind the lamp on", "never mind, the lamp on": a wish, not a refusal
 _NOT_REFUSING = frozenset({"mind"})
+# "I wonder if you could ...": a request, however hedged
+_ASKING_YOU = frozenset(
+    ("you", modal) for modal in ("could", "would", "might", "can", "will", "wouldnt", "couldnt")
+)
+_ASKING_YOU_ONE = frozenset({"you'd", "youd"})
 # "I'd have switched it off if I'd noticed", "we used to put the festoon on": what was or
 # might have been, not what is wanted now
 _UNREAL: tuple[tuple[str, ...], ...] = tuple(
@@ -198,8 +203,15 @@ def _copula_after(tokens: Sequence[str], spans: Sequence[SpanLike], at: int) -> 
 
 
 def _refusal_of_nothing(tokens: Sequence[str], after: int) -> bool:
-    """ "I wouldn't mind", "never mind": the negation refuses nothing."""
-    return after < len(tokens) and tokens[after] in _NOT_REFUSING
+    """ "I wouldn't mind", "never mind": the negation refuses nothing; "I wonder if you
+    could", "I was wondering whether you'd": wondering aloud is how some people ask."""
+    if after < len(tokens) and tokens[after] in _NOT_REFUSING:
+        return True
+    while after < len(tokens) and tokens[after] in ("if", "whether"):
+        after += 1
+    return tuple(tokens[after : after + 2]) in _ASKING_YOU or (
+        after < len(tokens) and tokens[after] in _ASKING_YOU_ONE
+    )
 
 
 def _elsewhere(tokens: Sequence[str], known: frozenset[str]) -> bool:
