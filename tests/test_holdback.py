@@ -24,6 +24,8 @@ CASES = [
     ("hold off on the heating for now", {"heating": "device"}, NEGATED),
     ("I'm wondering whether to switch the heating to auto", {"heating": "device"}, NEGATED),
     ("I wonder if I should turn the aga off", {"aga": "device"}, NEGATED),
+    ("she made me switch the bottle warmer off", {"bottle warmer": "device"}, REMARK),
+    ("they say you should turn the wall stat down", {"wall stat": "device"}, REMARK),
     # wondering aloud whether *you* would: a request, however hedged
     ("I wonder if you could turn the aga off", {"aga": "device"}, None),
     ("I was wondering whether you'd open the drapes", {"drapes": "device"}, None),

@@ -1582,6 +1582,10 @@ OOD_WRAPS_BEFORE: tuple[str, ...] = (
     "|you had to|we had to)",
     "(he|she|mum|dad|{person}) (told|asked) (me|us|the kids|him|her) to",
     "(she|he|{person}) keeps asking (me|us) to",
+    "(she|he|mum|dad|{person}) (made|makes|always makes|got) (me|us|the kids|him|her)",
+    "(the experts|experts|they|people|the man on the radio|the leaflet) (say|says|said|reckon)"
+    " (that|) (you should|we should|you ought to|it's best to)",
+    "every (single|) (morning|night|day) it's (mum|dad|her|him|{person}|) (going|shouting|saying|)",
     "(don't|never) (ever|) (let anyone|let the kids)",
 )
 OOD_WRAPS_AFTER: tuple[str, ...] = (

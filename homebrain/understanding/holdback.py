@@ -60,6 +60,8 @@ _UNREAL: tuple[tuple[str, ...], ...] = tuple(
         "i'd have", "would have", "should have", "could have", "might have", "must have",
         "would've", "should've", "could've", "might've", "must've", "if i'd", "if we'd",
         "used to", "i think the", "i reckon the",
+        # what someone else had done or says to do: "she made me switch the bottle warmer off"
+        "made me", "made us", "makes me", "makes us", "experts say", "they say", "people say",
     )
 )  # fmt: skip
 # said to a person in the room, not to homebrain ("Juniper, stop fiddling with the lamp
