@@ -521,7 +521,7 @@ def test_a_reason_that_speaks_of_later_leaves_the_command_for_now(
     later = re.compile(r"\b(will (want|need|be)|she'll|he'll|they'll)\b.*\b(soon|shortly)\b")
     reasons = [e for e in templated if later.search(" ".join(e.tokens))]
     assert reasons
-    assert sum(e.intent != OUT_OF_DOMAIN for e in reasons) >= 20
+    assert sum(e.intent != OUT_OF_DOMAIN for e in reasons) >= 12  # about 20 in 20,000
     for e in reasons:
         if e.intent != OUT_OF_DOMAIN:
             assert not {"when", "once", "if", "until", "unless"} & set(e.tokens[:2]), e.tokens

@@ -390,6 +390,15 @@ POLITE_PREFIXES: tuple[tuple[str, float], ...] = (
     ("could we", 0.3),
     ("can i", 0.2),
     ("we should", 0.2),
+    # roundabout but still asking: "i wonder if you could draw the drapes"
+    ("i wonder if you could", 0.3),
+    ("i was wondering if you could", 0.2),
+    ("i wonder if you might", 0.1),
+    ("would you be a dear and", 0.1),
+    ("be a love and", 0.1),
+    ("do me a favour and", 0.2),
+    ("i'd be grateful if you'd", 0.1),
+    ("would you kindly", 0.1),
 )
 # "would you mind turning ..." needs the verb's -ing form.
 GERUND_PREFIXES: tuple[str, ...] = ("would you mind", "do you mind", "how about")
@@ -418,6 +427,14 @@ VERB_PREFIXES = frozenset(
         "we should",
         "uh please",
         "hey could you",
+        "i wonder if you could",
+        "i was wondering if you could",
+        "i wonder if you might",
+        "would you be a dear and",
+        "be a love and",
+        "do me a favour and",
+        "i'd be grateful if you'd",
+        "would you kindly",
     }
 )
 GERUNDS: dict[str, str] = {
@@ -531,6 +548,11 @@ POLITE_SUFFIXES: tuple[tuple[str, float], ...] = (
     ("mate", 0.2),
     ("again", 0.3),
     ("okay", 0.3),
+    ("dear", 0.1),
+    ("love", 0.1),
+    ("would you", 0.2),
+    ("when you get a chance", 0.1),
+    ("real quick", 0.1),
 )
 FILLERS: tuple[str, ...] = ("uh", "um", "er", "erm", "hmm", "uhh", "umm", "like", "you know")
 
@@ -543,6 +565,7 @@ HOMOPHONES: dict[str, tuple[str, ...]] = {
     "too": ("to", "two"),
     "two": ("to", "too"),
     "for": ("four",),
+    "high": ("hi",),
     "four": ("for",),
     "eight": ("ate",),
     "right": ("write", "rite"),
@@ -1227,7 +1250,7 @@ _ON_SAID = (
     f"{{t}} on {_NICE}",
     f"{{t}} {_NICE}",
     "{t} on (when you get a (sec|second|minute|chance)|when you can|if you would)",
-    "(pop|bung|stick|whack|throw|chuck|flick|knock) {t} on",
+    "(pop|bung|stick|whack|throw|chuck|flick|knock|bang) {t} on",
     "(pop|bung|stick|whack|throw|flick) on {t}",
     "(get|have) {t} on (for me|please|)",
     "(fire|start|power|boot) up {t}",
