@@ -15,6 +15,7 @@ garage open?") are answered from the mirrored state and send nothing.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -90,6 +91,25 @@ def _only_a_correction(text: str) -> bool:
         t in _CORRECTION_WORDS or t in NUMBER_WORDS or t.replace(".", "", 1).isdigit()
         for t in words(text)
     )
+
+
+def _correction_part(text: str) -> str | None:
+    """The text, or its opening clauses, when they are only a correction and the clauses
+    after them say no number of their own ("no, 21, we're not made of money")."""
+    if _only_a_correction(text):
+        return text
+    parts = _CLAUSES.split(text)
+    whole = _said_value(text)
+    for count in range(len(parts) - 1, 0, -1):
+        opening = " ".join(parts[:count])
+        if _only_a_correction(opening) and whole and _said_value(opening) == whole:
+            return opening
+    return None
+
+
+_CLAUSES = re.compile(r"[,;.!?]")
+# commands after which a level said alone is that device's level
+_LEVEL_AFTER = frozenset({"turn_on", "increase", "decrease", *VALUE_INTENTS.values()})
 
 
 def _said_value(text: str) -> dict[str, Any]:
@@ -423,6 +443,9 @@ class DialogueManager:
         instead = self._target_corrected(session, intent, context, site_room, now)
         if instead is not None:
             return instead
+        level = self._level_for_last(session, intent, now)
+        if level is not None:
+            return self._with_targets(session, level, level.targets, now)
         if intent.name == OUT_OF_DOMAIN:
             held = intent.slots.get("held_back")
             if held in (NEGATED, LATER):
@@ -989,17 +1012,22 @@ class DialogueManager:
         """
         last = session.last_command
         text = intent.text or ""
+        said = words(text)
+        correction = _correction_part(text)
         if (
             intent.name not in ("answer", OUT_OF_DOMAIN)
             or last is None
             or now - session.last_at > self.referent_timeout
             or "value" not in last.slots
             or last.name in ("increase", "decrease")  # a step again would step twice
-            or not set(words(text)) & _TAKING_BACK
-            or not _only_a_correction(text)
+            or not (set(said) & _TAKING_BACK or said[:1] in (["no"], ["nope"], ["nah"]))
+            or correction is None
         ):
             return None
         value: dict[str, Any] = {k: intent.slots[k] for k in ("value", "unit") if k in intent.slots}
+        if correction != text:
+            # "no, 21, we're not made of money": the number of the clauses that take back
+            value = _said_value(correction)
         if "value" not in value:
             # the words are a number and taking back alone, however the model read them
             value = _said_value(text)
@@ -1007,6 +1035,40 @@ class DialogueManager:
             return None
         slots = {k: v for k, v in last.slots.items() if k not in ("unit", "bare_value")}
         return replace(last, slots={**slots, **value})
+
+    def _level_for_last(self, session: _Session, intent: Intent, now: float) -> Intent | None:
+        """ "Full blast" right after "turn the punkah on": the level of what was just switched.
+
+        A bare value with no question asked is a value for nothing (the recogniser marks
+        it so), except right after a command that switched on or set devices of one kind,
+        when it says its unit and that fits their main value (a percentage for a fan,
+        degrees for the heating). A plain number is still nothing ("twenty one" after a
+        question was dropped for another command), and so is a level for what was just
+        switched off.
+        """
+        last = session.last_command
+        if (
+            intent.name != OUT_OF_DOMAIN
+            or not intent.slots.get("bare_value")
+            or "value" not in intent.slots
+            or not intent.slots.get("unit")
+            or last is None
+            or last.name not in _LEVEL_AFTER
+            or not last.targets
+            or now - session.last_at > self.referent_timeout
+        ):
+            return None
+        entities = [self.home.entities.get(t) for t in last.targets]
+        domains = {e.domain for e in entities if e is not None}
+        if len(domains) != 1 or any(e is None or e.sensitive for e in entities):
+            return None
+        domain = next(iter(domains))
+        main = VALUE_INTENTS.get(domain)
+        if main is None or intent.slots.get("unit") not in _MAIN_UNITS[domain]:
+            return None
+        aimed = {k: v for k, v in last.slots.items() if k in _POINTERS}
+        value: dict[str, Any] = {k: intent.slots[k] for k in ("value", "unit") if k in intent.slots}
+        return replace(last, name=main, slots={**aimed, **value}, text=intent.text)
 
     def _target_corrected(
         self,

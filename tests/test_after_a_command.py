@@ -1,9 +1,11 @@
-""" "No, the mezzanine", "I meant the other one": the last command was for another device.
+"""Right after a command: "no, the mezzanine", "no, 21, we're not made of money", "full blast".
 
-A table of the words that read as a correction, then conversations through the
-dialogue manager with the real shipped model on the evaluation home, whose
-devices start as the simulator starts them (lights off, thermostats at 20 °C):
-the wrong device goes back as it was and the meant one gets the command.
+A table of the words that read as a correction of the target, then conversations
+through the dialogue manager with the real shipped model on the evaluation home,
+whose devices start as the simulator starts them (lights off, thermostats at
+20 °C): the wrong device goes back as it was and the meant one gets the command;
+a value taken back in a clause of its own is replaced; a level said alone goes to
+what was just switched on, but a plain number does not.
 """
 
 from __future__ import annotations
@@ -132,3 +134,45 @@ def test_a_lock_is_never_moved_by_a_correction(turns: tuple[str, ...]) -> None:
     # a lock on either side: no quiet swap; the ordinary path asks or leaves it
     *_, last = talk(*turns, site="parlour")
     assert last.commands == []
+
+
+def test_a_value_taken_back_before_a_remark() -> None:
+    _, fix, step = talk(
+        "wall stat to 23", "no, 21, we're not made of money", "one degree warmer then",
+        site="parlour",
+    )  # fmt: skip
+    assert _sent(fix) == {"climate.parlour": {"temperature": 21}}
+    assert _sent(step) == {"climate.parlour": {"temperature": 22}}
+
+
+def test_a_remark_with_a_second_number_takes_nothing_back() -> None:
+    _, second = talk("wall stat to 23", "no, 21, it's 3 degrees outside", site="parlour")
+    assert second.commands == []
+
+
+@pytest.mark.parametrize(
+    ("first", "level", "expected"),
+    [
+        ("turn the punkah on", "full blast", {"fan.punkah": {"state": "on", "percentage": 100}}),
+        ("switch on the dragonfly lamp", "fifty percent",
+         {"light.dragonfly": {"state": "on", "brightness": 50}}),
+    ],
+)  # fmt: skip
+def test_a_level_alone_goes_to_what_was_just_switched_on(
+    first: str, level: str, expected: dict[str, dict[str, Any]]
+) -> None:
+    _, second = talk(first, level, site="parlour")
+    assert _sent(second) == expected
+
+
+@pytest.mark.parametrize(
+    ("first", "level"),
+    [
+        ("switch on the dragonfly lamp", "twenty one"),  # no unit: a number for nothing
+        ("switch off the dragonfly lamp", "fifty percent"),  # not a level for what went off
+        ("lock the oak door", "fifty percent"),
+    ],
+)
+def test_a_level_alone_is_nothing_otherwise(first: str, level: str) -> None:
+    _, second = talk(first, level, site="parlour")
+    assert second.commands == []
