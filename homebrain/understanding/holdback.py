@@ -125,6 +125,8 @@ _CONDITIONS_FIRST = frozenset({"if", "once", "should", "until", "after"})
 _POLITE_AFTER_CONDITION = frozenset(
     {"you", "you're", "it's", "its", "that's", "thats", "poss", "possible", "convenient"}
 )
+_BEFORE_A_DAY = frozenset({"on", "for", "by", "next", "this", "before"})  # not "till": how long
+_PARTS_OF_DAY = frozenset({"morning", "afternoon", "evening", "night", "lunchtime"})
 _DAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
 _LATER_PHRASES: tuple[tuple[str, ...], ...] = tuple(
     tuple(cue.split())
@@ -136,6 +138,7 @@ _LATER_PHRASES: tuple[tuple[str, ...], ...] = tuple(
         "tomorrow morning", "tomorrow night", "tomorrow evening", "tomorrow at", "later on",
         "later tonight", "at the weekend", "this weekend", "next week",
         "the night before", "the day before", "the morning before",
+        "on the list", "to the list", "on my list", "to do list", "to-do list",
     )
 )  # fmt: skip
 _TARGET_SLOTS = frozenset({"device", "anaphor", "deixis"})
@@ -323,8 +326,10 @@ def _later(tokens: Sequence[str]) -> bool:
     if len(tokens) >= 3 and tokens[-2] == "in" and tokens[-1] in _HOURS:
         return True  # "lights out in five": minutes, said short
     for i, token in enumerate(tokens):
-        if token == "on" and i + 1 < len(tokens) and tokens[i + 1] in _DAYS:
-            return True
+        if token in _BEFORE_A_DAY and i + 1 < len(tokens) and tokens[i + 1] in _DAYS:
+            return True  # "on saturday", "for friday", "by next friday"
+        if token in _DAYS and i + 1 < len(tokens) and tokens[i + 1] in _PARTS_OF_DAY:
+            return True  # "friday night"
         if token == "in" and said & _UNITS_OF_TIME:
             # "in an hour", "in about twenty minutes", "in half an hour"
             rest = [t for t in tokens[i + 1 : i + 6] if t not in ("about", "around", "half")]
