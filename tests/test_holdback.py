@@ -90,6 +90,8 @@ CASES = [
     # somewhere else: the car, the hob, the pub; but where the speaker is is a reason
     ("turn the heating up in the car", {"heating": "device"}, REMARK),
     ("turn the heat down on that pan, it's spitting", {"heat": "device"}, REMARK),
+    # a busy cook's command: the pan is where the speaker is, said before the command
+    ("onions in the pan, turn the radiogram on", {"radiogram": "device"}, None),
     ("the telly was much too loud at the pub", {"telly": "device"}, REMARK),
     ("turn the wireless off, I'm on the phone", {"wireless": "device"}, None),
     ("open the carriage doors, I'm bringing the car round", {"carriage doors": "device"}, None),

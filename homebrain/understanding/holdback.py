@@ -169,7 +169,11 @@ def held_back(
     ):
         # "hygge is a Danish word", "sundowners in the orangery is the best part of Friday"
         return REMARK
-    if _elsewhere(tokens, known) or _anywhere(tokens, _TO_A_PERSON) or _praised(tokens, spans):
+    if (
+        _elsewhere(tokens, known, first if targets else 0)
+        or _anywhere(tokens, _TO_A_PERSON)
+        or _praised(tokens, spans)
+    ):
         return REMARK
     if any(_at(tokens, i, c) for c in _UNREAL for i in range(first)):
         return REMARK
@@ -219,12 +223,14 @@ def _refusal_of_nothing(tokens: Sequence[str], after: int) -> bool:
     )
 
 
-def _elsewhere(tokens: Sequence[str], known: frozenset[str]) -> bool:
+def _elsewhere(tokens: Sequence[str], known: frozenset[str], first: int = 0) -> bool:
     """ "up in the car", "down on that pan", "too loud at the pub": the change is meant
     for a place or thing not in this home (but "I'm on the phone", "I'm off on the school
-    run" say where the speaker is: a reason)."""
+    run" say where the speaker is: a reason). Only after the first target (at ``first``)
+    does the place belong to the command: "onions in the pan, turn the radiogram on" is
+    a busy cook's command."""
     for i, token in enumerate(tokens):
-        if token not in _ELSEWHERE or token in known:
+        if i < first or token not in _ELSEWHERE or token in known:
             continue
         link = i - 2 if i >= 2 and tokens[i - 1] in _OWNERS else i - 1
         speaker = set(tokens[max(0, link - 3) : max(0, link)]) & _SPEAKER_IS
