@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from homebrain.config.schema import HomebrainConfig
 from homebrain.home import Home
+
+if TYPE_CHECKING:
+    from homebrain.understanding.model_recogniser import ModelRecogniser
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -79,3 +83,21 @@ OTHER_HOME: dict[str, Any] = {
 
 def other_home() -> Home:
     return Home.from_config(HomebrainConfig.model_validate(OTHER_HOME))
+
+
+@cache
+def eval_home() -> Home:
+    """configs/eval_home.yaml: the held-out home, whose names no training pool has."""
+    from homebrain.config.loader import load_config
+
+    return Home.from_config(load_config(ROOT / "configs" / "eval_home.yaml").config)
+
+
+@cache
+def eval_home_recogniser() -> ModelRecogniser:
+    """The shipped model reading for the held-out home."""
+    from homebrain.models import DEFAULT_MODEL
+    from homebrain.understanding.model_recogniser import ModelRecogniser
+    from homebrain.understanding.model_runtime import load_model
+
+    return ModelRecogniser(eval_home(), load_model(DEFAULT_MODEL))

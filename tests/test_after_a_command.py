@@ -10,21 +10,15 @@ what was just switched on, but a plain number does not.
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
 import pytest
-from conftest import ROOT
+from fixture_homes import eval_home, eval_home_recogniser
 
-from homebrain.config.loader import load_config
 from homebrain.dialogue.manager import DialogueManager
 from homebrain.dialogue.responses import Responses
 from homebrain.dialogue.target_correction import corrects_target
-from homebrain.home import Home
-from homebrain.models import DEFAULT_MODEL
 from homebrain.turns import ACTION, Decision, TurnContext
-from homebrain.understanding.model_recogniser import ModelRecogniser
-from homebrain.understanding.model_runtime import load_model
 from homebrain.understanding.tokenizer import words
 
 
@@ -49,14 +43,8 @@ def test_words_that_correct_the_last_target(said: str, expected: bool) -> None:
     assert corrects_target(words(said)) is expected
 
 
-@cache
-def home() -> Home:
-    return Home.from_config(load_config(ROOT / "configs" / "eval_home.yaml").config)
-
-
-@cache
-def recogniser() -> ModelRecogniser:
-    return ModelRecogniser(home(), load_model(DEFAULT_MODEL))
+home = eval_home
+recogniser = eval_home_recogniser
 
 
 def _initial(entity_id: str) -> dict[str, Any]:

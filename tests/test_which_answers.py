@@ -6,29 +6,15 @@ the parlour has two lights, so "turn on the light" there asks which.
 
 from __future__ import annotations
 
-from functools import cache
-
 import pytest
-from conftest import ROOT
+from fixture_homes import eval_home, eval_home_recogniser
 
-from homebrain.config.loader import load_config
 from homebrain.dialogue.manager import DialogueManager
 from homebrain.dialogue.responses import Responses
-from homebrain.home import Home
-from homebrain.models import DEFAULT_MODEL
 from homebrain.turns import ACTION, ASK, TurnContext
-from homebrain.understanding.model_recogniser import ModelRecogniser
-from homebrain.understanding.model_runtime import load_model
 
-
-@cache
-def home() -> Home:
-    return Home.from_config(load_config(ROOT / "configs" / "eval_home.yaml").config)
-
-
-@cache
-def recogniser() -> ModelRecogniser:
-    return ModelRecogniser(home(), load_model(DEFAULT_MODEL))
+home = eval_home
+recogniser = eval_home_recogniser
 
 
 @pytest.mark.parametrize(

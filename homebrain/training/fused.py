@@ -41,6 +41,15 @@ def _stack(tensors: list[torch.Tensor]) -> nn.Parameter:
     return nn.Parameter(torch.stack([t.detach().clone() for t in tensors]), requires_grad=False)
 
 
+def _stack_linear(layers: list[nn.Module]) -> tuple[nn.Parameter, nn.Parameter]:
+    """Members' ``nn.Linear`` layers as batched-matmul operands (weights transposed)."""
+    linear = [layer for layer in layers if isinstance(layer, nn.Linear)]
+    if len(linear) != len(layers):
+        raise ValueError("only nn.Linear layers can be stacked")
+    weight = _stack([layer.weight.t() for layer in linear])
+    return weight, _stack([layer.bias.unsqueeze(0) for layer in linear])
+
+
 class FusedNetwork(nn.Module):
     """``probabilities`` equal to the source network's, computed group-wise (see module doc)."""
 
@@ -69,21 +78,12 @@ class FusedNetwork(nn.Module):
         self.b_ih = _stack([g.get_parameter("bias_ih_l0").unsqueeze(0) for g in grus])  # [G, 1, 3H]
         self.w_hh = _stack([g.get_parameter("weight_hh_l0").t() for g in grus])  # [G, H, 3H]
         self.b_hh = _stack([g.get_parameter("bias_hh_l0").unsqueeze(0) for g in grus])
-        # heads, one group per member
-        self.side_w = _stack([m.side_to_tokens.weight.t() for m in members])  # [M, S, 2H]
-        self.side_b = _stack([m.side_to_tokens.bias.unsqueeze(0) for m in members])
-        tag_in: list[nn.Linear] = [m.tag_head[0] for m in members]  # type: ignore[misc]
-        tag_out: list[nn.Linear] = [m.tag_head[2] for m in members]  # type: ignore[misc]
-        self.tag_w1 = _stack([layer.weight.t() for layer in tag_in])
-        self.tag_b1 = _stack([layer.bias.unsqueeze(0) for layer in tag_in])
-        self.tag_w2 = _stack([layer.weight.t() for layer in tag_out])
-        self.tag_b2 = _stack([layer.bias.unsqueeze(0) for layer in tag_out])
-        intent_in: list[nn.Linear] = [m.intent_head[0] for m in members]  # type: ignore[misc]
-        intent_out: list[nn.Linear] = [m.intent_head[3] for m in members]  # type: ignore[misc]
-        self.intent_w1 = _stack([layer.weight.t() for layer in intent_in])
-        self.intent_b1 = _stack([layer.bias.unsqueeze(0) for layer in intent_in])
-        self.intent_w2 = _stack([layer.weight.t() for layer in intent_out])
-        self.intent_b2 = _stack([layer.bias.unsqueeze(0) for layer in intent_out])
+        # heads, one group per member: [M, in, out] weights and [M, 1, out] biases
+        self.side_w, self.side_b = _stack_linear([m.side_to_tokens for m in members])
+        self.tag_w1, self.tag_b1 = _stack_linear([m.tag_head[0] for m in members])
+        self.tag_w2, self.tag_b2 = _stack_linear([m.tag_head[2] for m in members])
+        self.intent_w1, self.intent_b1 = _stack_linear([m.intent_head[0] for m in members])
+        self.intent_w2, self.intent_b2 = _stack_linear([m.intent_head[3] for m in members])
 
     def _grouped(self, x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
         """``x`` [G, B, L, I] @ ``weight`` [G, I, O] + ``bias`` [G, 1, O] → [G, B, L, O]."""
