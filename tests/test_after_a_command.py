@@ -164,3 +164,11 @@ def test_a_level_alone_goes_to_what_was_just_switched_on(
 def test_a_level_alone_is_nothing_otherwise(first: str, level: str) -> None:
     _, second = talk(first, level, site="parlour")
     assert second.commands == []
+
+
+def test_a_level_that_names_nothing_is_for_the_device_just_meant() -> None:
+    *_, level = talk("lamp on", "no, mezzanine", "half brightness", site="juniper")
+    assert _sent(level) == {"light.mezzanine": {"state": "on", "brightness": 50}}
+    # a value the last device cannot take is for the room's device of that kind
+    _, heat = talk("switch on the dragonfly lamp", "set the temperature to 21", site="parlour")
+    assert _sent(heat) == {"climate.parlour": {"temperature": 21}}

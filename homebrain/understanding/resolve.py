@@ -389,15 +389,21 @@ _THOSE_TALKED_ABOUT = frozenset({"both", "them", "those", "these"})
 
 
 def _unaimed_change(intent: Intent, rooms: list[str]) -> bool:
-    """A relative change that names nothing at all ("louder", "a touch warmer")."""
+    """A change that names nothing at all ("louder", "a touch warmer", "half brightness"):
+    right after a command, it is for what that command moved."""
     slots = intent.slots
     return (
-        intent.name in ("increase", "decrease")
+        intent.name in _UNAIMED_CHANGES
         and not rooms
         and not slots.get("device")
         and not slots.get("all")
         and not slots.get("whole_home")
     )
+
+
+_UNAIMED_CHANGES = frozenset(
+    {"increase", "decrease", "set_color", "set_color_temp", *VALUE_INTENTS.values()}
+)
 
 
 def _strings(value: object) -> list[str]:
