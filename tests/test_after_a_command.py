@@ -172,3 +172,17 @@ def test_a_level_that_names_nothing_is_for_the_device_just_meant() -> None:
     # a value the last device cannot take is for the room's device of that kind
     _, heat = talk("switch on the dragonfly lamp", "set the temperature to 21", site="parlour")
     assert _sent(heat) == {"climate.parlour": {"temperature": 21}}
+
+
+@pytest.mark.parametrize(
+    ("site", "light", "expected"),
+    [
+        # the orangery has no heating: warmth after its light is the light's white
+        ("orangery", "switch on the noguchi", "light.noguchi"),
+        # the parlour has a thermostat: "warmer" after its lamp is still the heating
+        ("parlour", "switch on the dragonfly lamp", "climate.parlour"),
+    ],
+)
+def test_warmer_after_a_light(site: str, light: str, expected: str) -> None:
+    _, warmer = talk(light, "warmer", site=site)
+    assert list(_sent(warmer)) == [expected]

@@ -468,7 +468,7 @@ class DialogueManager:
             return self._undo(session, intent, now)
         intent = self._the_other_one(session, intent, now)
         intent = self._with_ellipsis(session, intent, now)
-        intent = self._as_last_changed(session, intent, now)
+        intent = self._as_last_changed(session, intent, site_room, now)
         if intent.name == "query":
             return self._query(session, intent, context, site_room, now)
         return self._act(session, intent, context, site_room, now)
@@ -1127,13 +1127,16 @@ class DialogueManager:
         commands = [*restore, *decision.commands]
         return replace(decision, commands=commands, response=f"{back} {decision.response}")
 
-    def _as_last_changed(self, session: _Session, intent: Intent, now: float) -> Intent:
+    def _as_last_changed(
+        self, session: _Session, intent: Intent, site_room: str | None, now: float
+    ) -> Intent:
         """ "a touch warmer" right after the paper lantern's white was set: the white again.
 
         A change that names nothing goes to what was just changed (the referents);
         its words can still point at another kind of device ("warmer" is the
         heating's, "noisy" a player's). Where the last command was a light's
-        white, warmth is its white; where it was a fan, noise is its speed.
+        white, or a light in a room with no heating of its own, warmth is its
+        white; where it was a fan, noise is its speed.
         """
         last = session.last_command
         slots = intent.slots
@@ -1146,7 +1149,15 @@ class DialogueManager:
             return intent
         domains = {t.split(".", 1)[0] for t in last.targets}
         attribute = slots.get("attribute")
-        if domains == {"light"} and attribute == "set_temperature" and _changed_white(last):
+        unheated = site_room is not None and not any(
+            e.domain == "climate" and e.room == site_room for e in self.home.entities.values()
+        )
+        if (
+            domains == {"light"}
+            and attribute == "set_temperature"
+            and (_changed_white(last) or unheated)
+        ):
+            # where the room that heard it has no heating, "warmer" after a light is its white
             return replace(intent, slots={**slots, "attribute": "set_color_temp"})
         if domains == {"fan"} and attribute == "set_volume":
             return replace(intent, slots={**slots, "attribute": "set_percentage"})
