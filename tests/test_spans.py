@@ -94,6 +94,16 @@ CASES: list[tuple[str, dict[str, str], dict[str, Any]]] = [
         {"all": "scope", "other than": "scope"},
         {"except": True},
     ),
+    # a room without its name is the speaker's; a room this home lacks is not
+    ("make my room warmer", {"room": "room"}, {"ref": "here", "unknown_room": None}),
+    ("the heater in this room up", {"heater": "device", "this room": "room"}, {"ref": "here"}),
+    ("lights up on a drawing room", {"lights": "device", "room": "room"}, {"ref": None}),
+    # mireds are a white, like kelvin
+    (
+        "the lamp to 250 mireds",
+        {"lamp": "device", "250": "value", "mireds": "unit"},
+        {"color_temp": 250, "value": None, "unit": None},
+    ),
 ]
 
 

@@ -363,6 +363,11 @@ def relative_reading(intent: str, slots: dict[str, Any], tokens: Sequence[str]) 
     the change ends (``to_level``). A set_* intent aimed at something, with no
     amount but a degree word ("open them a little more"), is a step that way.
     """
+    if intent in ("set_brightness", "set_color") and "color_temp" in slots and "value" not in slots:
+        # "the shaving light's colour temperature to 250 mireds": kelvin and mireds are a white
+        if slots.get("attribute") in ("set_brightness", "set_color"):
+            del slots["attribute"]
+        return "set_color_temp"
     if (
         intent in ("increase", "decrease")
         and "value" in slots

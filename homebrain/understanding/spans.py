@@ -20,6 +20,7 @@ from homebrain.understanding import vocabulary as V
 from homebrain.understanding.normalize import clean
 from homebrain.understanding.numbers import (
     KELVIN,
+    MIRED,
     Quantity,
     ordinal,
     parse_quantities,
@@ -145,6 +146,9 @@ class SlotFiller:
                     slots.setdefault("floor", clean(text))
                 elif room is None and clean(text) in _WHOLE_HOME:
                     slots["whole_home"] = True
+                elif room is None and _this_room(clean(text), tokens[: span.start]):
+                    # "make my room warmer", "the heater in this room": where it was heard
+                    slots.setdefault("ref", "here")
                 elif room is None and not left_out and clean(text):
                     # "the lights in the attic" in a home with no attic: not the site's lights
                     slots.setdefault("unknown_room", clean(text))
@@ -205,6 +209,9 @@ class SlotFiller:
                 slots["rooms"] = rooms
         if slots.get("unit") == KELVIN and slots.get("value") and "color_temp" not in slots:
             slots["color_temp"] = round(1_000_000 / float(slots.pop("value")))  # → mireds
+            slots.pop("unit")
+        elif slots.get("unit") == MIRED and slots.get("value") and "color_temp" not in slots:
+            slots["color_temp"] = round(float(slots.pop("value")))
             slots.pop("unit")
         if "device" not in slots and not names and set(tokens) & _LIGHT_STATE_WORDS:
             # "the orangery lit up", "everything dark": said of lights, all of them there
@@ -298,6 +305,9 @@ def _the_other_way(text: str) -> str | None:
     return " ".join([*rest, *words[:at]]) if rest else None
 
 
+# A room said without its name: the one the speaker is in ("room" after one of these).
+_THIS_ROOM = frozenset({"my room", "this room", "our room"})
+_THIS_ROOM_OWNERS = frozenset({"my", "this", "our"})
 # Words that say a room's lights are meant without naming them.
 _LIGHT_STATE_WORDS = frozenset({"lit", "dark", "darken", "pitch", "gloomy"})
 
@@ -404,3 +414,9 @@ def free_quantity(
             continue  # "the punkah one", "this one": a pronoun, not an amount
         return q
     return None
+
+
+def _this_room(text: str, before: Sequence[str]) -> bool:
+    """ "my room", "this room" (or "room" tagged after "my"): the speaker's own room."""
+    owner = before[-1] if before else ""
+    return text in _THIS_ROOM or (text == "room" and owner in _THIS_ROOM_OWNERS)
