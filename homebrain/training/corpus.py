@@ -643,14 +643,15 @@ class Gen:
             ),
             "scope",
         )
+        every: Chunk = ("every single" if rng.random() < 0.2 else "every", "scope")
         if form == 0:
             return [*all_the, bares]
         if form == 1:
-            return [("every", "scope"), bare]
+            return [every, bare]
         if form == 2:
             return [*all_the, bares, *pools.in_room(rng)]
         if form == 3:
-            return [("every", "scope"), bare, *pools.in_room(rng)]
+            return [every, bare, *pools.in_room(rng)]
         if form == 4:
             return [*all_the, *pools.room(rng), bares]
         if form == 5:

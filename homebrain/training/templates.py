@@ -1605,10 +1605,9 @@ OOD_WRAPS_BEFORE: tuple[str, ...] = (
     "|you had to|we had to)",
     "(he|she|mum|dad|{person}) (told|asked) (me|us|the kids|him|her) to",
     "(she|he|{person}) keeps asking (me|us) to",
-    "(she|he|mum|dad|{person}) (made|makes|always makes|got) (me|us|the kids|him|her)",
+    "(she|he|mum|dad|{person}) (made|makes|always makes) (me|us|the kids|him|her)",
     "(the experts|experts|they|people|the man on the radio|the leaflet) (say|says|said|reckon)"
     " (that|) (you should|we should|you ought to|it's best to)",
-    "every (single|) (morning|night|day) it's (mum|dad|her|him|{person}|) (going|shouting|saying|)",
     "(don't|never) (ever|) (let anyone|let the kids)",
 )
 OOD_WRAPS_AFTER: tuple[str, ...] = (
@@ -1676,6 +1675,14 @@ FRAMES_BEFORE: tuple[str, ...] = (
     "(we've|i've) got (visitors|company|people over|friends round)",
     "(i've|we've) just got (in|home|back|up)",
     "(i'm|we're) (in|at) the (car|door|garden)",
+    # hands full: where the speaker is and what they hold, then the command
+    "(onions|the pasta|the rice|dinner|the stew|the sauce|the eggs) (in|on) the (pan|hob|oven)",
+    "(cake's|bread's|the roast's|the pie's) in the oven",
+    "(flour|paint|mud|glue) up to my (elbows|wrists)",
+    "(my hands are|i'm) (covered in flour|full|wet|sticky|all greasy)",
+    "(holding|carrying) (a hot tray|the baby|the shopping|a pan|two cups)",
+    "(baby|the shopping|a tray) in one (arm|hand)",
+    "(i'm|we're) (cooking|baking|washing up|painting|changing a nappy)",
 )
 FRAMES_AFTER: tuple[str, ...] = (
     "when you get a (chance|minute|moment|sec|second)",
