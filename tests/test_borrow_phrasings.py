@@ -32,7 +32,7 @@ dialogues:
   - name: a value asked for
     context: {site: parlour}
     turns:
-      - {say: "set the wall stat", expect: ask}
+      - {say: "set the parlour thermostat", expect: ask}
       - {say: "twenty two please", expect: {climate.parlour: {temperature: 22}}}
 """
 

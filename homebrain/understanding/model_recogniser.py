@@ -288,9 +288,10 @@ _NAME_TO_LEVEL = frozenset({"the", "to", "at", "on", *_BESIDE_A_VALUE})
 def _a_value_for_nothing(
     predicted: str, context: Mapping[str, str], tokens: Sequence[str], spans: Sequence[SpanLike]
 ) -> bool:
-    """A value alone, with no question asked, whether the model calls it a level or an answer."""
+    """A value alone, with no question asked, whether the model calls it a level, an answer
+    or nothing at all (the dialogue may still give it to what was just switched on)."""
     return (
-        (predicted in LEVELS or predicted == "answer")
+        (predicted in LEVELS or predicted in ("answer", OUT_OF_DOMAIN))
         and context["pending_kind"] == "none"
         and _only_a_value(tokens, spans)
     )
