@@ -17,8 +17,8 @@ with ``--exclude``: the held-out set must keep phrasings no training template
 has, and the sets the tests assert must not be trained verbatim.
 
     python scripts/borrow_phrasings.py --config configs/eval_home_model.yaml \\
-        --exclude tests/eval/heldout_*.yaml tests/eval/dev9_*.yaml tests/eval/dialogues_issue4*.yaml \\
-        tests/eval/demo_*.yaml -- tests/eval/dev*_*.yaml
+        --exclude tests/eval/heldout_*.yaml tests/eval/dev9_*.yaml tests/eval/dev10_*.yaml \\
+        tests/eval/dialogues_issue4*.yaml tests/eval/demo_*.yaml -- tests/eval/dev*_*.yaml
 """
 
 from __future__ import annotations
