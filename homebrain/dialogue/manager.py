@@ -1013,7 +1013,6 @@ class DialogueManager:
         last = session.last_command
         text = intent.text or ""
         said = words(text)
-        correction = _correction_part(text)
         if (
             intent.name not in ("answer", OUT_OF_DOMAIN)
             or last is None
@@ -1021,8 +1020,10 @@ class DialogueManager:
             or "value" not in last.slots
             or last.name in ("increase", "decrease")  # a step again would step twice
             or not (set(said) & _TAKING_BACK or said[:1] in (["no"], ["nope"], ["nah"]))
-            or correction is None
         ):
+            return None
+        correction = _correction_part(text)  # clause by clause: only once the rest fits
+        if correction is None:
             return None
         value: dict[str, Any] = {k: intent.slots[k] for k in ("value", "unit") if k in intent.slots}
         if correction != text:
@@ -1149,19 +1150,22 @@ class DialogueManager:
             return intent
         domains = {t.split(".", 1)[0] for t in last.targets}
         attribute = slots.get("attribute")
-        unheated = site_room is not None and not any(
-            e.domain == "climate" and e.room == site_room for e in self.home.entities.values()
-        )
         if (
             domains == {"light"}
             and attribute == "set_temperature"
-            and (_changed_white(last) or unheated)
+            and (_changed_white(last) or self._unheated(site_room))
         ):
             # where the room that heard it has no heating, "warmer" after a light is its white
             return replace(intent, slots={**slots, "attribute": "set_color_temp"})
         if domains == {"fan"} and attribute == "set_volume":
             return replace(intent, slots={**slots, "attribute": "set_percentage"})
         return intent
+
+    def _unheated(self, room: str | None) -> bool:
+        """A known room with no heating of its own."""
+        return room is not None and not any(
+            e.domain == "climate" and e.room == room for e in self.home.entities.values()
+        )
 
     def _kind_word(self, targets: list[str]) -> str | None:
         """The device word for the one kind of device ``targets`` are, if they are one kind."""

@@ -60,8 +60,6 @@ class FusedNetwork(nn.Module):
         members = _members(model)
         first = members[0]
         self.count = len(members)
-        self.max_len = first.max_len
-        self.features = first.features
         self.dim = first.dim
         self.hidden = first.hidden
         self.eps = first.embed_norm.eps
