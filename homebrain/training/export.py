@@ -317,8 +317,12 @@ def export_bundle(
     keep_float: bool = False,
     extra_metadata: Mapping[str, Any] | None = None,
     quiet: bool = True,
+    fused: bool = True,
 ) -> ExportReport:
     """Convert, quantise, check parity on ``parity_examples`` and write the bundle to ``out_dir``.
+
+    ``fused=False`` exports the members unrolled side by side, as before the fused
+    form (bench/fused_export.py compares the two).
 
     Raises ParityError (and leaves ``out_dir`` untouched) when the int8 model's
     intent argmax agrees with PyTorch on fewer than ``min_intent_agreement``
@@ -330,7 +334,7 @@ def export_bundle(
     data = _as_encoded(result, parity_examples)
     model = result.model.to("cpu").eval()
 
-    float_bytes = convert_float(model, quiet=quiet)
+    float_bytes = convert_float(model, quiet=quiet, fused=fused)
     float_meta = bundle_metadata(
         result, float_bytes, recipe="float32", float_bytes=len(float_bytes)
     )
