@@ -19,8 +19,6 @@ from homebrain.training.fused import FusedNetwork, can_fuse
 from homebrain.training.model import IntentEnsemble, IntentModel, Network
 from homebrain.understanding import labels
 
-pytest.importorskip("litert_torch")
-
 
 def _model(seed: int, dim: int = 16, hidden: int = 12) -> IntentModel:
     torch.manual_seed(seed)
